@@ -1,0 +1,1079 @@
+/* bank/bank.c - native JSON bank parser and validator; see bank.h and
+ * docs/bank-format.md. */
+#include "bank/bank.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "util/jsonpos.h"
+#include "util/text.h"
+
+#define MAX_UTF8_REPORTS 20 /* invalid UTF-8 sequences listed before giving up */
+#define QUOTE_MAX 60        /* characters of a user value quoted in a message */
+
+struct ctx {
+    const char *buf;
+    size_t len;
+    jsonpos_index *pos;
+    bank_report *rep;
+    int oom;
+};
+
+/* A set of strings (not owned) mapped to an int, open addressing. */
+struct strset {
+    const char **keys;
+    int *values;
+    size_t cap; /* power of two, 0 when empty */
+    size_t n;
+};
+
+static const char *const ROOT_KEYS[] = {"format", "id", "title", "version", "categories",
+                                        "questions", NULL};
+static const char *const CATEGORY_KEYS[] = {"id", "title", NULL};
+static const char *const QUESTION_KEYS[] = {"id", "category", "difficulty", "track",
+                                            "text", "options", "correct", "explanation",
+                                            "source", "tags", NULL};
+static const char *const SOURCE_KEYS[] = {"document", "article", "url", NULL};
+
+static const char *const DIFFICULTY_NAMES[] = {NULL, "easy", "medium", "hard"};
+static const char *const TRACK_NAMES[] = {"both", "cbccvc", "citizen"};
+
+/* ---- small helpers ---------------------------------------------------------------- */
+
+static size_t str_hash(const char *s)
+{
+    size_t h = 14695981039346656037ull & SIZE_MAX;
+
+    for (; *s != '\0'; s++) {
+        h ^= (unsigned char)*s;
+        h *= (size_t)1099511628211ull;
+    }
+    return h ^ (h >> 29);
+}
+
+static void strset_free(struct strset *s)
+{
+    free(s->keys);
+    free(s->values);
+    s->keys = NULL;
+    s->values = NULL;
+    s->cap = 0;
+    s->n = 0;
+}
+
+static int strset_grow(struct strset *s)
+{
+    size_t cap = s->cap ? s->cap * 2 : 64;
+    const char **keys = calloc(cap, sizeof(*keys));
+    int *values = calloc(cap, sizeof(*values));
+    size_t i;
+
+    if (keys == NULL || values == NULL)
+        goto fail;
+    for (i = 0; i < s->cap; i++) {
+        size_t h;
+
+        if (s->keys[i] == NULL)
+            continue;
+        h = str_hash(s->keys[i]) & (cap - 1);
+        while (keys[h] != NULL)
+            h = (h + 1) & (cap - 1);
+        keys[h] = s->keys[i];
+        values[h] = s->values[i];
+    }
+    free(s->keys);
+    free(s->values);
+    s->keys = keys;
+    s->values = values;
+    s->cap = cap;
+    return 0;
+fail:
+    free(keys);
+    free(values);
+    return -1;
+}
+
+/* Adds key -> value unless key is there. Returns 0 when added, 1 when it was there (its
+ * value in *existing), -1 when out of memory. key must outlive the set. */
+static int strset_add(struct strset *s, const char *key, int value, int *existing)
+{
+    size_t h;
+
+    if ((s->n + 1) * 2 > s->cap && strset_grow(s) != 0)
+        return -1;
+    h = str_hash(key) & (s->cap - 1);
+    while (s->keys[h] != NULL) {
+        if (strcmp(s->keys[h], key) == 0) {
+            *existing = s->values[h];
+            return 1;
+        }
+        h = (h + 1) & (s->cap - 1);
+    }
+    s->keys[h] = key;
+    s->values[h] = value;
+    s->n++;
+    return 0;
+}
+
+static int strset_has(const struct strset *s, const char *key)
+{
+    size_t h;
+
+    if (s->cap == 0)
+        return 0;
+    h = str_hash(key) & (s->cap - 1);
+    while (s->keys[h] != NULL) {
+        if (strcmp(s->keys[h], key) == 0)
+            return 1;
+        h = (h + 1) & (s->cap - 1);
+    }
+    return 0;
+}
+
+/* Copies at most QUOTE_MAX characters of the UTF-8 string s into out (for a message),
+ * cutting at a character boundary and replacing control characters and '"' with '?'. */
+static void quote(const char *s, char out[static QUOTE_MAX * 4 + 4])
+{
+    size_t chars = 0;
+    size_t o = 0;
+
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if ((c & 0xC0) != 0x80) {
+            if (chars == QUOTE_MAX) {
+                memcpy(out + o, "\xE2\x80\xA6", 3); /* ellipsis */
+                o += 3;
+                break;
+            }
+            chars++;
+        }
+        out[o++] = (c < 0x20 || c == 0x7F || c == '"') ? '?' : (char)c;
+    }
+    out[o] = '\0';
+}
+
+static const char *type_name(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: return "an object";
+    case JSON_ARRAY: return "an array";
+    case JSON_STRING: return "a string";
+    case JSON_INTEGER: return "an integer";
+    case JSON_REAL: return "a number with a fraction";
+    case JSON_TRUE: return "true";
+    case JSON_FALSE: return "false";
+    case JSON_NULL: return "null";
+    }
+    return "something else";
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a);
+    size_t lb = strlen(b);
+    size_t row[32];
+    size_t i;
+    size_t j;
+
+    if (la > 30 || lb > 30)
+        return SIZE_MAX;
+    for (j = 0; j <= lb; j++)
+        row[j] = j;
+    for (i = 1; i <= la; i++) {
+        size_t diag = row[0];
+
+        row[0] = i;
+        for (j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+/* ---- diagnostics ---------------------------------------------------------------- */
+
+/* Finds a position for path: the value (or, with want_key, its key); when the path is
+ * not in the text (a missing field), the nearest enclosing value that is. */
+static void locate(const struct ctx *cx, const char *path, int want_key, int *line, int *col)
+{
+    char *p = strdup(path);
+
+    *line = 0;
+    *col = 0;
+    if (p == NULL)
+        return;
+    for (;;) {
+        char *cut;
+        char *dot;
+        int found = want_key ? jsonpos_lookup_key(cx->pos, p, line, col)
+                             : jsonpos_lookup(cx->pos, p, line, col);
+
+        if (found == 0 || p[0] == '\0')
+            break;
+        cut = strrchr(p, '[');
+        dot = strrchr(p, '.');
+        if (dot != NULL && (cut == NULL || dot > cut))
+            cut = dot;
+        if (cut == NULL)
+            cut = p;
+        *cut = '\0';
+        want_key = 0;
+    }
+    free(p);
+}
+
+static void vdiag(struct ctx *cx, bank_severity sev, int at_key, const char *path,
+                  const char *fmt, va_list ap)
+{
+    char *msg = NULL;
+    int line;
+    int col;
+
+    if (vasprintf(&msg, fmt, ap) < 0) {
+        msg = NULL;
+        cx->oom = 1;
+        goto fail;
+    }
+    locate(cx, path, at_key, &line, &col);
+    if (path[0] != '\0')
+        bank_report_add(cx->rep, line, col, sev, "%s: %s", path, msg);
+    else
+        bank_report_add(cx->rep, line, col, sev, "%s", msg);
+fail:
+    free(msg);
+}
+
+/* Reports an error about the value at path (positioned at the value). */
+static void __attribute__((format(printf, 3, 4)))
+error_at(struct ctx *cx, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vdiag(cx, BANK_SEV_ERROR, 0, path, fmt, ap);
+    va_end(ap);
+}
+
+static void __attribute__((format(printf, 3, 4)))
+warning_at(struct ctx *cx, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vdiag(cx, BANK_SEV_WARNING, 0, path, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- field readers -------------------------------------------------------------- */
+
+/* Reports every key of obj that is not in allowed, at the key's position. */
+static void check_keys(struct ctx *cx, json_t *obj, const char *path,
+                       const char *const allowed[])
+{
+    const char *key;
+    json_t *v;
+
+    json_object_foreach(obj, key, v) {
+        char q[QUOTE_MAX * 4 + 4];
+        char *kpath = NULL;
+        const char *hint = NULL;
+        size_t best = 3;
+        size_t i;
+        int line;
+        int col;
+
+        for (i = 0; allowed[i] != NULL; i++) {
+            if (strcmp(key, allowed[i]) == 0)
+                break;
+        }
+        if (allowed[i] != NULL)
+            continue;
+        for (i = 0; allowed[i] != NULL; i++) {
+            size_t d = edit_distance(key, allowed[i]);
+
+            if (d < best && d * 2 < strlen(key)) {
+                best = d;
+                hint = allowed[i];
+            }
+        }
+        quote(key, q);
+        if (asprintf(&kpath, "%s%s%s", path, path[0] ? "." : "", key) < 0) {
+            kpath = NULL;
+            cx->oom = 1;
+            continue;
+        }
+        locate(cx, kpath, 1, &line, &col);
+        free(kpath);
+        bank_report_add(cx->rep, line, col, BANK_SEV_ERROR, "%s%sunknown field \"%s\"%s%s%s",
+                        path, path[0] ? ": " : "", q, hint ? " (did you mean \"" : "",
+                        hint ? hint : "", hint ? "\"?)" : "");
+    }
+}
+
+/* Returns the member name of obj, or NULL after reporting it missing (when required). */
+static json_t *member(struct ctx *cx, json_t *obj, const char *path, const char *name,
+                      int required)
+{
+    json_t *v = json_object_get(obj, name);
+
+    if (v == NULL && required)
+        error_at(cx, path, "missing field \"%s\"", name);
+    return v;
+}
+
+/* Path helpers. Paths built here are short; a cut one only loses its position. */
+static void join(char *out, size_t size, const char *path, const char *name)
+{
+    if (snprintf(out, size, "%s%s%s", path, path[0] ? "." : "", name) < 0)
+        out[0] = '\0';
+}
+
+static void join_index(char *out, size_t size, const char *path, size_t i)
+{
+    if (snprintf(out, size, "%s[%zu]", path, i) < 0)
+        out[0] = '\0';
+}
+
+/* Reads a string value as a new NFC string (caller frees) of at most max characters;
+ * with nonempty, blank strings are errors. Returns NULL after reporting a problem. */
+static char *read_text(struct ctx *cx, json_t *v, const char *path, size_t max, int nonempty)
+{
+    const char *why = NULL;
+    char *s = NULL;
+    size_t n;
+
+    if (!json_is_string(v)) {
+        error_at(cx, path, "expected a string, found %s", type_name(v));
+        goto fail;
+    }
+    s = text_nfc(json_string_value(v), json_string_length(v), &why);
+    if (s == NULL) {
+        error_at(cx, path, "%s", why);
+        goto fail;
+    }
+    n = text_length_chars(s);
+    if (n > max) {
+        error_at(cx, path, "too long (%zu characters, at most %zu)", n, max);
+        goto fail;
+    }
+    if (nonempty && text_is_blank(s)) {
+        error_at(cx, path, "must not be empty");
+        goto fail;
+    }
+    if (text_looks_legacy_vietnamese(s))
+        warning_at(cx, path, "looks like text in a legacy Vietnamese encoding "
+                             "(TCVN3/VNI); convert it to Unicode");
+    return s;
+fail:
+    free(s);
+    return NULL;
+}
+
+static int valid_id(const char *s)
+{
+    size_t n = 0;
+
+    for (; *s != '\0'; s++, n++) {
+        char c = *s;
+
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+              c == '.'))
+            return 0;
+    }
+    return n >= 1 && n <= BANK_ID_MAX;
+}
+
+/* Reads an id (bank, category or question). Returns NULL after reporting a problem. */
+static char *read_id(struct ctx *cx, json_t *v, const char *path)
+{
+    char q[QUOTE_MAX * 4 + 4];
+    char *s = read_text(cx, v, path, SIZE_MAX, 0);
+
+    if (s == NULL)
+        goto fail;
+    if (!valid_id(s)) {
+        quote(s, q);
+        error_at(cx, path,
+                 "invalid id \"%s\" (1 to %d characters of a-z, 0-9, '-', '_', '.')", q,
+                 BANK_ID_MAX);
+        goto fail;
+    }
+    return s;
+fail:
+    free(s);
+    return NULL;
+}
+
+/* ---- categories ----------------------------------------------------------------- */
+
+static void parse_categories(struct ctx *cx, json_t *arr, bank *b, struct strset *ids)
+{
+    size_t n;
+    size_t i;
+
+    if (!json_is_array(arr)) {
+        error_at(cx, "categories", "expected an array, found %s", type_name(arr));
+        return;
+    }
+    n = json_array_size(arr);
+    if (n == 0) {
+        error_at(cx, "categories", "must list at least one category");
+        return;
+    }
+    if (n > INT_MAX / 2) {
+        error_at(cx, "categories", "too many categories");
+        return;
+    }
+    b->categories = calloc(n, sizeof(*b->categories));
+    if (b->categories == NULL) {
+        cx->oom = 1;
+        return;
+    }
+    b->ncategories = (int)n;
+    for (i = 0; i < n; i++) {
+        json_t *c = json_array_get(arr, i);
+        bank_category *cat = &b->categories[i];
+        char path[64];
+        char fpath[96];
+        json_t *v;
+        int first;
+        int rc;
+
+        snprintf(path, sizeof(path), "categories[%zu]", i);
+        if (!json_is_object(c)) {
+            error_at(cx, path, "expected an object, found %s", type_name(c));
+            continue;
+        }
+        check_keys(cx, c, path, CATEGORY_KEYS);
+        v = member(cx, c, path, "id", 1);
+        if (v != NULL) {
+            join(fpath, sizeof(fpath), path, "id");
+            cat->id = read_id(cx, v, fpath);
+        }
+        if (cat->id != NULL) {
+            rc = strset_add(ids, cat->id, (int)i, &first);
+            if (rc < 0)
+                cx->oom = 1;
+            if (rc == 1) {
+                int line = 0;
+                int col = 0;
+                char q[QUOTE_MAX * 4 + 4];
+                char other[64];
+
+                snprintf(other, sizeof(other), "categories[%d]", first);
+                locate(cx, other, 0, &line, &col);
+                quote(cat->id, q);
+                error_at(cx, fpath, "duplicate category id \"%s\" (first at line %d)", q,
+                         line);
+            }
+        }
+        v = member(cx, c, path, "title", 1);
+        if (v != NULL) {
+            join(fpath, sizeof(fpath), path, "title");
+            cat->title = read_text(cx, v, fpath, BANK_TITLE_MAX, 1);
+        }
+    }
+}
+
+/* ---- questions ------------------------------------------------------------------ */
+
+static void parse_options(struct ctx *cx, json_t *arr, const char *path, bank_question *q,
+                          size_t *count)
+{
+    char *keys[BANK_OPTIONS_MAX] = {NULL};
+    size_t n;
+    size_t i;
+
+    *count = 0;
+    if (!json_is_array(arr)) {
+        error_at(cx, path, "expected an array of strings, found %s", type_name(arr));
+        return;
+    }
+    n = json_array_size(arr);
+    *count = n;
+    if (n < BANK_OPTIONS_MIN || n > BANK_OPTIONS_MAX)
+        error_at(cx, path, "%zu option%s (a question has %d to %d)", n, n == 1 ? "" : "s",
+                 BANK_OPTIONS_MIN, BANK_OPTIONS_MAX);
+    for (i = 0; i < n && i < BANK_OPTIONS_MAX; i++) {
+        char opath[96];
+        size_t j;
+
+        join_index(opath, sizeof(opath), path, i);
+        q->options[i] = read_text(cx, json_array_get(arr, i), opath, BANK_OPTION_MAX, 1);
+        q->noptions = (int)i + 1;
+        if (q->options[i] == NULL)
+            continue;
+        keys[i] = text_fold_key(q->options[i]);
+        if (keys[i] == NULL) {
+            cx->oom = 1;
+            continue;
+        }
+        for (j = 0; j < i; j++) {
+            if (keys[j] != NULL && strcmp(keys[i], keys[j]) == 0) {
+                error_at(cx, opath, "same as options[%zu]", j);
+                break;
+            }
+        }
+    }
+    for (i = 0; i < BANK_OPTIONS_MAX; i++)
+        free(keys[i]);
+}
+
+/* Checks one option index; returns its bit, or 0 after reporting a problem. */
+static unsigned read_index(struct ctx *cx, json_t *v, const char *path, size_t noptions,
+                           int have_options)
+{
+    json_int_t k;
+
+    if (!json_is_integer(v)) {
+        error_at(cx, path, "expected an option index (integer), found %s", type_name(v));
+        return 0;
+    }
+    k = json_integer_value(v);
+    if (!have_options)
+        return 0;
+    if (k < 0 || (size_t)k >= noptions) {
+        error_at(cx, path, "index %" JSON_INTEGER_FORMAT " is out of range (%zu option%s)",
+                 k, noptions, noptions == 1 ? "" : "s");
+        return 0;
+    }
+    if (k >= BANK_OPTIONS_MAX)
+        return 0; /* too many options: reported already */
+    return 1u << k;
+}
+
+static void parse_correct(struct ctx *cx, json_t *v, const char *path, bank_question *q,
+                          size_t noptions, int have_options)
+{
+    size_t i;
+
+    if (json_is_integer(v)) {
+        q->correct_mask = read_index(cx, v, path, noptions, have_options);
+        return;
+    }
+    if (!json_is_array(v)) {
+        error_at(cx, path, "expected an option index or an array of indices, found %s",
+                 type_name(v));
+        return;
+    }
+    q->multi = 1;
+    if (json_array_size(v) == 0) {
+        error_at(cx, path, "must list at least one correct option");
+        return;
+    }
+    for (i = 0; i < json_array_size(v); i++) {
+        char ipath[96];
+        unsigned bit;
+
+        join_index(ipath, sizeof(ipath), path, i);
+        bit = read_index(cx, json_array_get(v, i), ipath, noptions, have_options);
+        if (bit != 0 && (q->correct_mask & bit) != 0)
+            error_at(cx, ipath, "index %" JSON_INTEGER_FORMAT " is listed twice",
+                     json_integer_value(json_array_get(v, i)));
+        q->correct_mask |= bit;
+    }
+}
+
+static void parse_source(struct ctx *cx, json_t *src, const char *qpath, bank_question *q)
+{
+    char path[96];
+    char fpath[128];
+    json_t *v;
+
+    join(path, sizeof(path), qpath, "source");
+    if (!json_is_object(src)) {
+        error_at(cx, path, "expected an object {document, article, url}, found %s",
+                 type_name(src));
+        return;
+    }
+    check_keys(cx, src, path, SOURCE_KEYS);
+    v = member(cx, src, path, "document", 0);
+    if (v == NULL) {
+        warning_at(cx, path, "no document named");
+    } else {
+        join(fpath, sizeof(fpath), path, "document");
+        q->source_document = read_text(cx, v, fpath, BANK_SOURCE_FIELD_MAX, 1);
+    }
+    v = member(cx, src, path, "article", 0);
+    if (v != NULL) {
+        join(fpath, sizeof(fpath), path, "article");
+        q->source_article = read_text(cx, v, fpath, BANK_SOURCE_FIELD_MAX, 1);
+    }
+    v = member(cx, src, path, "url", 0);
+    if (v != NULL) {
+        join(fpath, sizeof(fpath), path, "url");
+        q->source_url = read_text(cx, v, fpath, BANK_URL_MAX, 1);
+        if (q->source_url != NULL &&
+            ((strncmp(q->source_url, "https://", 8) != 0 &&
+              strncmp(q->source_url, "http://", 7) != 0) ||
+             strpbrk(q->source_url, " \t\r\n") != NULL)) {
+            error_at(cx, fpath, "not an http:// or https:// URL");
+            free(q->source_url);
+            q->source_url = NULL;
+        }
+    }
+}
+
+static void parse_tags(struct ctx *cx, json_t *arr, const char *qpath, bank_question *q)
+{
+    char path[96];
+    json_t *out = NULL;
+    size_t i;
+
+    join(path, sizeof(path), qpath, "tags");
+    if (!json_is_array(arr)) {
+        error_at(cx, path, "expected an array of strings, found %s", type_name(arr));
+        goto fail;
+    }
+    if (json_array_size(arr) > BANK_TAGS_MAX) {
+        error_at(cx, path, "%zu tags (at most %d)", json_array_size(arr), BANK_TAGS_MAX);
+        goto fail;
+    }
+    if (json_array_size(arr) == 0)
+        goto fail;
+    out = json_array();
+    if (out == NULL) {
+        cx->oom = 1;
+        goto fail;
+    }
+    for (i = 0; i < json_array_size(arr); i++) {
+        char tpath[128];
+        char *tag;
+
+        join_index(tpath, sizeof(tpath), path, i);
+        tag = read_text(cx, json_array_get(arr, i), tpath, BANK_TAG_MAX, 1);
+        if (tag == NULL)
+            continue;
+        if (json_array_append_new(out, json_string(tag)) != 0)
+            cx->oom = 1;
+        free(tag);
+    }
+    q->tags_json = json_dumps(out, JSON_COMPACT);
+    if (q->tags_json == NULL)
+        cx->oom = 1;
+fail:
+    json_decref(out);
+}
+
+struct qsets {
+    struct strset ids;    /* question id -> index */
+    struct strset texts;  /* folded text -> index */
+    char **text_keys;     /* owned folded texts, one per question */
+};
+
+static void parse_question(struct ctx *cx, json_t *qv, int index, bank *b,
+                           const struct strset *cats, struct qsets *sets)
+{
+    bank_question *q = &b->questions[index];
+    char path[64];
+    char fpath[96];
+    char qt[QUOTE_MAX * 4 + 4];
+    json_t *v;
+    size_t noptions = 0;
+    int have_options = 0;
+    int col;
+    int first;
+    int rc;
+
+    snprintf(path, sizeof(path), "questions[%d]", index);
+    locate(cx, path, 0, &q->line, &col);
+    if (!json_is_object(qv)) {
+        error_at(cx, path, "expected an object, found %s", type_name(qv));
+        return;
+    }
+    check_keys(cx, qv, path, QUESTION_KEYS);
+
+    v = member(cx, qv, path, "id", 1);
+    if (v != NULL) {
+        join(fpath, sizeof(fpath), path, "id");
+        q->id = read_id(cx, v, fpath);
+    }
+    if (q->id != NULL) {
+        rc = strset_add(&sets->ids, q->id, index, &first);
+        if (rc < 0)
+            cx->oom = 1;
+        if (rc == 1) {
+            quote(q->id, qt);
+            error_at(cx, fpath, "duplicate question id \"%s\" (first used by questions[%d] "
+                                "at line %d)", qt, first, b->questions[first].line);
+        }
+    }
+
+    v = member(cx, qv, path, "category", 1);
+    if (v != NULL) {
+        join(fpath, sizeof(fpath), path, "category");
+        q->category = read_text(cx, v, fpath, SIZE_MAX, 1);
+        if (q->category != NULL && !strset_has(cats, q->category)) {
+            quote(q->category, qt);
+            error_at(cx, fpath, "unknown category \"%s\" (not in \"categories\")", qt);
+        }
+    }
+
+    v = member(cx, qv, path, "difficulty", 1);
+    if (v != NULL) {
+        join(fpath, sizeof(fpath), path, "difficulty");
+        if (!json_is_string(v)) {
+            error_at(cx, fpath, "expected a string, found %s", type_name(v));
+        } else {
+            int d = bank_difficulty_from_name(json_string_value(v));
+
+            quote(json_string_value(v), qt);
+            if (d < 0)
+                error_at(cx, fpath, "unknown difficulty \"%s\" (expected easy, medium or "
+                                    "hard)", qt);
+            else
+                q->difficulty = (bank_difficulty)d;
+        }
+    }
+
+    v = member(cx, qv, path, "track", 1);
+    if (v != NULL) {
+        join(fpath, sizeof(fpath), path, "track");
+        if (!json_is_string(v)) {
+            error_at(cx, fpath, "expected a string, found %s", type_name(v));
+        } else {
+            int t = bank_track_from_name(json_string_value(v));
+
+            quote(json_string_value(v), qt);
+            if (t < 0)
+                error_at(cx, fpath, "unknown track \"%s\" (expected cbccvc, citizen or "
+                                    "both)", qt);
+            else
+                q->track = (bank_track)t;
+        }
+    }
+
+    v = member(cx, qv, path, "text", 1);
+    if (v != NULL) {
+        join(fpath, sizeof(fpath), path, "text");
+        q->text = read_text(cx, v, fpath, BANK_TEXT_MAX, 1);
+    }
+    if (q->text != NULL) {
+        sets->text_keys[index] = text_fold_key(q->text);
+        if (sets->text_keys[index] == NULL) {
+            cx->oom = 1;
+        } else {
+            rc = strset_add(&sets->texts, sets->text_keys[index], index, &first);
+            if (rc < 0)
+                cx->oom = 1;
+            if (rc == 1) {
+                char other[96];
+                int line = 0;
+                int ocol = 0;
+
+                snprintf(other, sizeof(other), "questions[%d].text", first);
+                locate(cx, other, 0, &line, &ocol);
+                warning_at(cx, fpath, "same text as questions[%d] (line %d)", first, line);
+            }
+        }
+    }
+
+    v = member(cx, qv, path, "options", 1);
+    if (v != NULL) {
+        join(fpath, sizeof(fpath), path, "options");
+        parse_options(cx, v, fpath, q, &noptions);
+        have_options = json_is_array(v);
+    }
+
+    v = member(cx, qv, path, "correct", 1);
+    if (v != NULL) {
+        join(fpath, sizeof(fpath), path, "correct");
+        parse_correct(cx, v, fpath, q, noptions, have_options);
+    }
+
+    v = member(cx, qv, path, "explanation", 0);
+    if (v != NULL) {
+        join(fpath, sizeof(fpath), path, "explanation");
+        q->explanation = read_text(cx, v, fpath, BANK_EXPLANATION_MAX, 0);
+        if (q->explanation != NULL && text_is_blank(q->explanation)) {
+            free(q->explanation);
+            q->explanation = NULL;
+            warning_at(cx, fpath, "empty explanation");
+        }
+    } else {
+        warning_at(cx, path, "no explanation");
+    }
+
+    v = member(cx, qv, path, "source", 0);
+    if (v != NULL)
+        parse_source(cx, v, path, q);
+    else
+        warning_at(cx, path, "no source");
+
+    v = member(cx, qv, path, "tags", 0);
+    if (v != NULL)
+        parse_tags(cx, v, path, q);
+}
+
+static void parse_questions(struct ctx *cx, json_t *arr, bank *b, const struct strset *cats)
+{
+    struct qsets sets = {{0}, {0}, NULL};
+    size_t n;
+    size_t i;
+
+    if (!json_is_array(arr)) {
+        error_at(cx, "questions", "expected an array, found %s", type_name(arr));
+        return;
+    }
+    n = json_array_size(arr);
+    if (n == 0) {
+        error_at(cx, "questions", "must contain at least one question");
+        return;
+    }
+    if (n > BANK_QUESTIONS_MAX) {
+        /* the rest is not checked: a bank this large is refused anyway */
+        error_at(cx, "questions", "%zu questions (at most %d in one bank)", n,
+                 BANK_QUESTIONS_MAX);
+        return;
+    }
+    b->questions = calloc(n, sizeof(*b->questions));
+    sets.text_keys = calloc(n, sizeof(*sets.text_keys));
+    if (b->questions == NULL || sets.text_keys == NULL) {
+        cx->oom = 1;
+        goto done;
+    }
+    b->nquestions = (int)n;
+    for (i = 0; i < n; i++)
+        parse_question(cx, json_array_get(arr, i), (int)i, b, cats, &sets);
+done:
+    strset_free(&sets.ids);
+    strset_free(&sets.texts);
+    if (sets.text_keys != NULL) {
+        for (i = 0; i < n; i++)
+            free(sets.text_keys[i]);
+    }
+    free(sets.text_keys);
+}
+
+/* ---- the bank ------------------------------------------------------------------- */
+
+static void parse_root(struct ctx *cx, json_t *root, bank *b)
+{
+    struct strset cats = {0};
+    json_t *v;
+
+    if (!json_is_object(root)) {
+        error_at(cx, "", "a bank must be a JSON object, found %s", type_name(root));
+        return;
+    }
+    check_keys(cx, root, "", ROOT_KEYS);
+
+    v = member(cx, root, "", "format", 1);
+    if (v != NULL) {
+        if (!json_is_string(v)) {
+            error_at(cx, "format", "expected a string, found %s", type_name(v));
+        } else if (strcmp(json_string_value(v), BANK_FORMAT) != 0) {
+            char q[QUOTE_MAX * 4 + 4];
+
+            quote(json_string_value(v), q);
+            error_at(cx, "format", "unsupported format \"%s\" (expected \"%s\")", q,
+                     BANK_FORMAT);
+        }
+    }
+
+    v = member(cx, root, "", "id", 1);
+    if (v != NULL)
+        b->id = read_id(cx, v, "id");
+
+    v = member(cx, root, "", "title", 1);
+    if (v != NULL)
+        b->title = read_text(cx, v, "title", BANK_TITLE_MAX, 1);
+
+    v = member(cx, root, "", "version", 1);
+    if (v != NULL) {
+        if (!json_is_integer(v))
+            error_at(cx, "version", "expected an integer, found %s", type_name(v));
+        else if (json_integer_value(v) < 1 || json_integer_value(v) > INT_MAX)
+            error_at(cx, "version", "%" JSON_INTEGER_FORMAT " is out of range (1 to %d)",
+                     json_integer_value(v), INT_MAX);
+        else
+            b->version = (int)json_integer_value(v);
+    }
+
+    v = member(cx, root, "", "categories", 1);
+    if (v != NULL)
+        parse_categories(cx, v, b, &cats);
+
+    v = member(cx, root, "", "questions", 1);
+    if (v != NULL)
+        parse_questions(cx, v, b, &cats);
+    strset_free(&cats);
+}
+
+/* Reports each invalid UTF-8 sequence (up to a limit). Returns the number found. */
+static size_t report_bad_utf8(struct ctx *cx)
+{
+    size_t off = 0;
+    size_t found = 0;
+    int line = 1;
+    int col = 1;
+    size_t at = 0; /* offset that line/col describe */
+
+    while (off < cx->len) {
+        size_t bad;
+        int l;
+        int c;
+
+        if (text_utf8_validate(cx->buf + off, cx->len - off, &bad) == 0)
+            break;
+        bad += off;
+        /* continue the line count from the previous report instead of from the start */
+        jsonpos_linecol(cx->buf + at, cx->len - at, bad - at, &l, &c);
+        if (l > 1) {
+            line += l - 1;
+            col = c;
+        } else {
+            col += c - 1;
+        }
+        at = bad;
+        found++;
+        if (found <= MAX_UTF8_REPORTS)
+            bank_report_add(cx->rep, line, col, BANK_SEV_ERROR,
+                            "invalid UTF-8 (byte 0x%02X); save the file as UTF-8",
+                            (unsigned char)cx->buf[bad]);
+        /* the continuation bytes of a bad sequence belong to the same error */
+        off = bad + 1;
+        while (off < cx->len && ((unsigned char)cx->buf[off] & 0xC0) == 0x80)
+            off++;
+    }
+    if (found > MAX_UTF8_REPORTS)
+        bank_report_add(cx->rep, 0, 0, BANK_SEV_ERROR,
+                        "%zu more invalid UTF-8 sequences not listed",
+                        found - MAX_UTF8_REPORTS);
+    return found;
+}
+
+bank *bank_parse_json(const char *buf, size_t len, const char *filename, bank_report *rep)
+{
+    struct ctx cx = {0};
+    size_t errors_before;
+    size_t entries_before;
+    json_error_t jerr;
+    json_t *root = NULL;
+    bank *b = NULL;
+
+    if (bank_report_set_file(rep, filename) != 0)
+        cx.oom = 1;
+    errors_before = bank_report_errors(rep);
+    entries_before = bank_report_count(rep);
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+        buf += 3;
+        len -= 3;
+    }
+    cx.buf = buf;
+    cx.len = len;
+    cx.rep = rep;
+    if (report_bad_utf8(&cx) > 0)
+        goto fail;
+    root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (root == NULL) {
+        bank_report_add(rep, jerr.line, jerr.column, BANK_SEV_ERROR, "invalid JSON: %s",
+                        jerr.text);
+        goto fail;
+    }
+    cx.pos = jsonpos_build(buf, len); /* NULL only when out of memory: no positions */
+    b = calloc(1, sizeof(*b));
+    if (b == NULL) {
+        cx.oom = 1;
+        goto fail;
+    }
+    parse_root(&cx, root, b);
+    bank_report_sort(rep, entries_before);
+    if (cx.oom)
+        goto fail;
+    if (bank_report_errors(rep) > errors_before)
+        goto fail;
+    json_decref(root);
+    jsonpos_free(cx.pos);
+    return b;
+fail:
+    if (cx.oom)
+        bank_report_add(rep, 0, 0, BANK_SEV_ERROR, "out of memory");
+    bank_free(b);
+    json_decref(root);
+    jsonpos_free(cx.pos);
+    return NULL;
+}
+
+void bank_free(bank *b)
+{
+    int i;
+    int j;
+
+    if (b == NULL)
+        return;
+    for (i = 0; i < b->ncategories; i++) {
+        free(b->categories[i].id);
+        free(b->categories[i].title);
+    }
+    for (i = 0; i < b->nquestions; i++) {
+        bank_question *q = &b->questions[i];
+
+        free(q->id);
+        free(q->category);
+        free(q->text);
+        free(q->explanation);
+        free(q->source_document);
+        free(q->source_article);
+        free(q->source_url);
+        for (j = 0; j < BANK_OPTIONS_MAX; j++)
+            free(q->options[j]);
+        free(q->tags_json);
+    }
+    free(b->categories);
+    free(b->questions);
+    free(b->id);
+    free(b->title);
+    free(b);
+}
+
+const char *bank_difficulty_name(bank_difficulty d)
+{
+    if (d < BANK_EASY || d > BANK_HARD)
+        return "?";
+    return DIFFICULTY_NAMES[d];
+}
+
+const char *bank_track_name(bank_track t)
+{
+    if (t < BANK_TRACK_BOTH || t > BANK_TRACK_CITIZEN)
+        return "?";
+    return TRACK_NAMES[t];
+}
+
+int bank_difficulty_from_name(const char *name)
+{
+    int i;
+
+    for (i = BANK_EASY; i <= BANK_HARD; i++) {
+        if (strcmp(name, DIFFICULTY_NAMES[i]) == 0)
+            return i;
+    }
+    return -1;
+}
+
+int bank_track_from_name(const char *name)
+{
+    int i;
+
+    for (i = BANK_TRACK_BOTH; i <= BANK_TRACK_CITIZEN; i++) {
+        if (strcmp(name, TRACK_NAMES[i]) == 0)
+            return i;
+    }
+    return -1;
+}

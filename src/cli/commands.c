@@ -1,0 +1,551 @@
+#include <dirent.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "auth/auth.h"
+#include "bank/bank.h"
+#include "bank/store.h"
+#include "cli/cli.h"
+#include "contest/contest.h"
+#include "db/db.h"
+#include "db/writer.h"
+#include "http/server.h"
+#include "quiz/attempt.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+#define DEFAULT_DB "cchc-quiz.db"
+#define BANK_FILE_MAX (64u << 20)
+
+char *cli_read_file(const char *path, size_t max, size_t *len, char *err, size_t errn)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errn, "%s: cannot open", path);
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > max) {
+        fclose(f);
+        snprintf(err, errn, "%s: not a regular file or larger than %zu bytes", path, max);
+        return NULL;
+    }
+    char *data = malloc((size_t)st.st_size + 1);
+    size_t n = data ? fread(data, 1, (size_t)st.st_size, f) : 0;
+    fclose(f);
+    if (!data || n != (size_t)st.st_size) {
+        free(data);
+        snprintf(err, errn, "%s: read error", path);
+        return NULL;
+    }
+    data[n] = '\0';
+    *len = n;
+    return data;
+}
+
+static db_conn *open_db(const char *path)
+{
+    char err[512];
+    db_conn *c = db_open(path, 0, err, sizeof err);
+    if (!c)
+        fprintf(stderr, "cchc-quiz: %s\n", err);
+    return c;
+}
+
+/* ---- bank ---- */
+
+static int import_one(db_conn *c, const char *path, int verbose)
+{
+    char err[512];
+    size_t len;
+    char *data = cli_read_file(path, BANK_FILE_MAX, &len, err, sizeof err);
+    if (!data) {
+        fprintf(stderr, "%s\n", err);
+        return -1;
+    }
+    bank_report *rep = bank_report_new();
+    bank *b = bank_parse_json(data, len, path, rep);
+    bank_report_print(rep, stderr);
+    bank_report_free(rep);
+    int rc = -1;
+    if (b) {
+        bank_store_result res;
+        if (db_begin(c) == SQLITE_OK &&
+            bank_store(c, b, data, len, path, "cli", clock_now_ms(), &res, err, sizeof err) == 0 &&
+            db_commit(c) == SQLITE_OK) {
+            if (verbose)
+                printf("%s: bank %s version %d, %d questions%s\n", path, b->id, res.version,
+                       res.questions, res.unchanged ? " (already imported, unchanged)" : "");
+            rc = 0;
+        } else {
+            db_rollback(c);
+            fprintf(stderr, "%s: not imported: %s\n", path, err);
+        }
+    } else {
+        fprintf(stderr, "%s: not imported (nothing was stored)\n", path);
+    }
+    bank_free(b);
+    free(data);
+    return rc;
+}
+
+static void bank_usage(FILE *f)
+{
+    fprintf(f, "usage: cchc-quiz bank validate FILE...\n"
+               "       cchc-quiz bank import [--db FILE] FILE...\n"
+               "Validates native banks (docs/bank-format.md), printing FILE:LINE:COL: messages,\n"
+               "or imports them; a bank with any error imports nothing.\n");
+}
+
+int cli_bank(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        bank_usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    const char *sub = argv[1];
+    const char *db_path = DEFAULT_DB;
+    static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    optind = 2;
+    int ch;
+    while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+        if (ch == 'd') {
+            db_path = optarg;
+        } else if (ch == 'h') {
+            bank_usage(stdout);
+            return 0;
+        } else {
+            bank_usage(stderr);
+            return 2;
+        }
+    }
+    if (optind >= argc) {
+        bank_usage(stderr);
+        return 2;
+    }
+    if (strcmp(sub, "validate") == 0) {
+        int bad = 0;
+        for (int i = optind; i < argc; i++) {
+            char err[512];
+            size_t len;
+            char *data = cli_read_file(argv[i], BANK_FILE_MAX, &len, err, sizeof err);
+            if (!data) {
+                fprintf(stderr, "%s\n", err);
+                bad = 1;
+                continue;
+            }
+            bank_report *rep = bank_report_new();
+            bank *b = bank_parse_json(data, len, argv[i], rep);
+            bank_report_print(rep, stderr);
+            if (b)
+                printf("%s: ok, %d questions (%zu warnings)\n", argv[i], b->nquestions,
+                       bank_report_warnings(rep));
+            else
+                bad = 1;
+            bank_free(b);
+            bank_report_free(rep);
+            free(data);
+        }
+        return bad ? 1 : 0;
+    }
+    if (strcmp(sub, "import") == 0) {
+        db_conn *c = open_db(db_path);
+        if (!c)
+            return 1;
+        int bad = 0;
+        for (int i = optind; i < argc; i++)
+            bad |= import_one(c, argv[i], 1) != 0;
+        db_close(c);
+        return bad ? 1 : 0;
+    }
+    bank_usage(stderr);
+    return 2;
+}
+
+/* ---- contest ---- */
+
+static int load_contest_file(db_conn *c, const char *path, int skip_existing, int verbose)
+{
+    char err[512];
+    size_t len;
+    char *data = cli_read_file(path, 4u << 20, &len, err, sizeof err);
+    if (!data) {
+        fprintf(stderr, "%s\n", err);
+        return -1;
+    }
+    json_error_t je;
+    json_t *doc = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+    free(data);
+    if (!doc) {
+        fprintf(stderr, "%s:%d:%d: error: %s\n", path, je.line, je.column, je.text);
+        return -1;
+    }
+    if (skip_existing) {
+        sqlite3_stmt *st = db_stmt(c, Q_CONTEST_BY_KEY);
+        db_bind_text(st, 1, json_string_value(json_object_get(doc, "id")));
+        int exists = sqlite3_step(st) == SQLITE_ROW;
+        db_done(st);
+        if (exists) {
+            json_decref(doc);
+            return 0;
+        }
+    }
+    int64_t id;
+    int rc = -1;
+    if (db_begin(c) == SQLITE_OK &&
+        contest_load(c, doc, clock_now_ms(), &id, err, sizeof err) == 0) {
+        db_audit(c, "cli", "contest.load", "{}");
+        if (db_commit(c) == SQLITE_OK) {
+            rc = 0;
+            if (verbose)
+                printf("%s: contest %s loaded\n", path,
+                       json_string_value(json_object_get(doc, "id")));
+        }
+    } else {
+        fprintf(stderr, "%s: error: %s (nothing was stored)\n", path, err);
+    }
+    if (rc != 0)
+        db_rollback(c);
+    json_decref(doc);
+    return rc;
+}
+
+static void contest_usage(FILE *f)
+{
+    fprintf(f, "usage: cchc-quiz contest load [--db FILE] CONTEST.json\n"
+               "Loads or updates a contest (docs/contest-format.md); the banks it names must\n"
+               "be imported first. Any error stores nothing.\n");
+}
+
+int cli_contest(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "load") != 0) {
+        int help = argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0);
+        contest_usage(help ? stdout : stderr);
+        return help ? 0 : 2;
+    }
+    const char *db_path = DEFAULT_DB;
+    static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    optind = 2;
+    int ch;
+    while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+        if (ch == 'd') {
+            db_path = optarg;
+        } else {
+            contest_usage(ch == 'h' ? stdout : stderr);
+            return ch == 'h' ? 0 : 2;
+        }
+    }
+    if (optind != argc - 1) {
+        contest_usage(stderr);
+        return 2;
+    }
+    db_conn *c = open_db(db_path);
+    if (!c)
+        return 1;
+    int rc = load_contest_file(c, argv[optind], 0, 1);
+    db_close(c);
+    return rc == 0 ? 0 : 1;
+}
+
+int cli_load_demo(const char *db_path, const char *banks_dir, const char *contest_file)
+{
+    db_conn *c = open_db(db_path);
+    if (!c)
+        return -1;
+    DIR *d = opendir(banks_dir);
+    int rc = 0;
+    if (!d) {
+        fprintf(stderr, "cchc-quiz: cannot read %s\n", banks_dir);
+        rc = -1;
+    }
+    struct dirent *e;
+    char *names[256];
+    int n = 0;
+    while (d && (e = readdir(d)) != NULL && n < 256) {
+        size_t len = strlen(e->d_name);
+        if (len > 5 && strcmp(e->d_name + len - 5, ".json") == 0)
+            names[n++] = strdup(e->d_name);
+    }
+    if (d)
+        closedir(d);
+    for (int i = 0; i < n; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", banks_dir, names[i]);
+        if (import_one(c, path, 0) != 0)
+            rc = -1;
+        free(names[i]);
+    }
+    if (rc == 0 && load_contest_file(c, contest_file, 1, 0) != 0)
+        rc = -1;
+    db_close(c);
+    return rc;
+}
+
+/* ---- user ---- */
+
+static void user_usage(FILE *f)
+{
+    fprintf(f, "usage: cchc-quiz user add [--db FILE] --role admin|organiser|judge USERNAME\n"
+               "The password is read from the environment variable CCHC_PASSWORD, or else\n"
+               "from the first line of standard input (at least 10 characters).\n");
+}
+
+int cli_user(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "add") != 0) {
+        int help = argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0);
+        user_usage(help ? stdout : stderr);
+        return help ? 0 : 2;
+    }
+    const char *db_path = DEFAULT_DB, *role = NULL;
+    static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+                                         {"role", required_argument, NULL, 'r'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    optind = 2;
+    int ch;
+    while ((ch = getopt_long(argc, argv, "d:r:h", opts, NULL)) != -1) {
+        if (ch == 'd') {
+            db_path = optarg;
+        } else if (ch == 'r') {
+            role = optarg;
+        } else {
+            user_usage(ch == 'h' ? stdout : stderr);
+            return ch == 'h' ? 0 : 2;
+        }
+    }
+    if (optind != argc - 1 || !role || !auth_role_from_name(role)) {
+        user_usage(stderr);
+        return 2;
+    }
+    const char *user = argv[optind];
+    for (const char *p = user; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' ||
+              *p == '-') ||
+            strlen(user) > 63) {
+            fprintf(stderr, "cchc-quiz: username: use a-z 0-9 . _ - (at most 63)\n");
+            return 2;
+        }
+    char pw[1024];
+    const char *env = getenv("CCHC_PASSWORD");
+    if (env) {
+        snprintf(pw, sizeof pw, "%s", env);
+    } else if (!fgets(pw, sizeof pw, stdin)) {
+        fprintf(stderr, "cchc-quiz: no password on standard input or in CCHC_PASSWORD\n");
+        return 2;
+    }
+    pw[strcspn(pw, "\r\n")] = '\0';
+    if (strlen(pw) < 10) {
+        fprintf(stderr, "cchc-quiz: password: at least 10 characters\n");
+        return 2;
+    }
+    char hash[crypto_pwhash_STRBYTES];
+    if (auth_password_hash(pw, hash) != 0) {
+        sodium_memzero(pw, sizeof pw);
+        fprintf(stderr, "cchc-quiz: cannot hash the password (out of memory?)\n");
+        return 1;
+    }
+    sodium_memzero(pw, sizeof pw);
+    db_conn *c = open_db(db_path);
+    if (!c)
+        return 1;
+    sqlite3_stmt *st = db_stmt(c, Q_USER_UPSERT);
+    db_bind_text(st, 1, user);
+    db_bind_text(st, 2, hash);
+    db_bind_text(st, 3, role);
+    sqlite3_bind_int64(st, 4, clock_now_ms());
+    int rc = sqlite3_step(st);
+    db_done(st);
+    char detail[160];
+    snprintf(detail, sizeof detail, "{\"username\":\"%s\",\"role\":\"%s\"}", user, role);
+    db_audit(c, "cli", "user.set", detail);
+    db_close(c);
+    if (rc != SQLITE_DONE) {
+        fprintf(stderr, "cchc-quiz: cannot store the user\n");
+        return 1;
+    }
+    printf("user %s (%s) saved\n", user, role);
+    return 0;
+}
+
+/* ---- backup ---- */
+
+int cli_backup(int argc, char **argv)
+{
+    const char *db_path = DEFAULT_DB;
+    static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    optind = 1;
+    int ch;
+    while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+        if (ch == 'd') {
+            db_path = optarg;
+        } else {
+            fprintf(ch == 'h' ? stdout : stderr,
+                    "usage: cchc-quiz backup [--db FILE] OUT\n"
+                    "Copies the database consistently while it is being served (SQLite online "
+                    "backup).\nRestore: stop the server and put OUT in place of the database.\n");
+            return ch == 'h' ? 0 : 2;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "usage: cchc-quiz backup [--db FILE] OUT\n");
+        return 2;
+    }
+    sqlite3 *src = NULL, *dst = NULL;
+    int rc = sqlite3_open_v2(db_path, &src, SQLITE_OPEN_READONLY, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_open(argv[optind], &dst);
+    if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(src, 5000);
+        sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+        if (b) {
+            do {
+                rc = sqlite3_backup_step(b, 1024);
+                if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+                    sqlite3_sleep(20);
+            } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+            sqlite3_backup_finish(b);
+        }
+        rc = sqlite3_errcode(dst);
+    }
+    if (rc != SQLITE_OK)
+        fprintf(stderr, "cchc-quiz: backup failed: %s\n",
+                dst ? sqlite3_errmsg(dst) : src ? sqlite3_errmsg(src) : "cannot open");
+    else
+        printf("backup written to %s\n", argv[optind]);
+    sqlite3_close(src);
+    sqlite3_close(dst);
+    return rc == SQLITE_OK ? 0 : 1;
+}
+
+/* ---- serve ---- */
+
+static void serve_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: cchc-quiz serve [options]\n"
+            "  --port N            port (default 8080)\n"
+            "  --bind ADDR         IPv4 address to listen on (default all)\n"
+            "  --db FILE           SQLite database (default ./" DEFAULT_DB ")\n"
+            "  --demo              import the shipped banks and the demo contest if missing\n"
+            "  --web DIR           static files (default the source tree's web/)\n"
+            "  --banks DIR         banks for --demo (default question-banks/)\n"
+            "  --demo-contest F    contest file for --demo (default scripts/demo/contest.json)\n"
+            "  --threads N         HTTP worker threads (default: number of CPUs)\n"
+            "  --base-url URL      public base URL for links and QR codes\n"
+            "  --trusted-proxy IP  believe X-Forwarded-For only from this peer\n"
+            "  --per-ip-limit N    concurrent connections per address (default 0: no cap)\n"
+            "  --conn-limit N      concurrent connections in all (default 20000)\n"
+            "  --timeout S         idle connection timeout in seconds (default 30)\n"
+            "  --no-rate-limit     turn off per-address rate limits (benchmarks only)\n"
+            "  --log-level L       error, warn, info (default) or debug\n"
+            "  --access-log F      access log file, '-' for stdout (default), 'off'\n");
+}
+
+int cli_serve(int argc, char **argv)
+{
+    server_config cfg = {0};
+    cfg.port = 8080;
+    cfg.db_path = DEFAULT_DB;
+    cfg.web_dir = CCHC_SOURCE_DIR "/web";
+    cfg.base_url = NULL;
+    cfg.rate_limits = 1;
+    const char *banks = CCHC_SOURCE_DIR "/question-banks";
+    const char *demo_contest = CCHC_SOURCE_DIR "/scripts/demo/contest.json";
+    const char *access = "-";
+    int demo = 0;
+    enum { O_BIND = 256, O_WEB, O_BANKS, O_DEMO_CONTEST, O_THREADS, O_BASE, O_PROXY, O_PERIP,
+           O_CONNS, O_TIMEOUT, O_NORL, O_LEVEL, O_ACCESS };
+    static const struct option opts[] = {
+        {"port", required_argument, NULL, 'p'},
+        {"db", required_argument, NULL, 'd'},
+        {"demo", no_argument, NULL, 'D'},
+        {"bind", required_argument, NULL, O_BIND},
+        {"web", required_argument, NULL, O_WEB},
+        {"banks", required_argument, NULL, O_BANKS},
+        {"demo-contest", required_argument, NULL, O_DEMO_CONTEST},
+        {"threads", required_argument, NULL, O_THREADS},
+        {"base-url", required_argument, NULL, O_BASE},
+        {"trusted-proxy", required_argument, NULL, O_PROXY},
+        {"per-ip-limit", required_argument, NULL, O_PERIP},
+        {"conn-limit", required_argument, NULL, O_CONNS},
+        {"timeout", required_argument, NULL, O_TIMEOUT},
+        {"no-rate-limit", no_argument, NULL, O_NORL},
+        {"log-level", required_argument, NULL, O_LEVEL},
+        {"access-log", required_argument, NULL, O_ACCESS},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    optind = 1;
+    int ch;
+    while ((ch = getopt_long(argc, argv, "p:d:Dh", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'p': cfg.port = atoi(optarg); break;
+        case 'd': cfg.db_path = optarg; break;
+        case 'D': demo = 1; break;
+        case O_BIND: cfg.bind = optarg; break;
+        case O_WEB: cfg.web_dir = optarg; break;
+        case O_BANKS: banks = optarg; break;
+        case O_DEMO_CONTEST: demo_contest = optarg; break;
+        case O_THREADS: cfg.threads = (unsigned)atoi(optarg); break;
+        case O_BASE: cfg.base_url = optarg; break;
+        case O_PROXY: cfg.trusted_proxy = optarg; break;
+        case O_PERIP: cfg.per_ip_limit = (unsigned)atoi(optarg); break;
+        case O_CONNS: cfg.conn_limit = (unsigned)atoi(optarg); break;
+        case O_TIMEOUT: cfg.timeout_s = (unsigned)atoi(optarg); break;
+        case O_NORL: cfg.rate_limits = 0; break;
+        case O_LEVEL: {
+            int l = log_level_from_name(optarg);
+            if (l < 0) {
+                fprintf(stderr, "cchc-quiz: --log-level: error, warn, info or debug\n");
+                return 2;
+            }
+            log_set_level((log_level)l);
+            break;
+        }
+        case O_ACCESS: access = optarg; break;
+        case 'h': serve_usage(stdout); return 0;
+        default: serve_usage(stderr); return 2;
+        }
+    }
+    if (optind != argc || cfg.port < 0 || cfg.port > 65535) {
+        serve_usage(stderr);
+        return 2;
+    }
+    FILE *access_f = NULL;
+    if (strcmp(access, "-") == 0) {
+        access_f = stdout;
+        setvbuf(stdout, NULL, _IOLBF, 0);
+    } else if (strcmp(access, "off") != 0) {
+        access_f = fopen(access, "a");
+        if (!access_f) {
+            fprintf(stderr, "cchc-quiz: --access-log %s: cannot open\n", access);
+            return 1;
+        }
+    }
+    log_set_access(access_f);
+    if (demo && cli_load_demo(cfg.db_path, banks, demo_contest) != 0) {
+        fprintf(stderr, "cchc-quiz: the demo could not be loaded\n");
+        return 1;
+    }
+    char err[512];
+    if (writer_start(cfg.db_path, attempt_tick, err, sizeof err) != 0) {
+        fprintf(stderr, "cchc-quiz: %s\n", err);
+        return 1;
+    }
+    int rc = server_run(&cfg);
+    writer_stop();
+    if (access_f && access_f != stdout)
+        fclose(access_f);
+    return rc == 0 ? 0 : 1;
+}

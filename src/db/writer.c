@@ -1,0 +1,170 @@
+#include "db/writer.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util/clock.h"
+#include "util/log.h"
+
+#define WRITER_BATCH_MAX 2048
+
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    writer_job *head, *tail;
+    int stopping;
+    pthread_t thread;
+    db_conn *conn;
+    void (*tick)(db_conn *c, int64_t now_ms);
+    sqlite3_stmt *sp_begin, *sp_release, *sp_rollback;
+    uint64_t batches, jobs;
+} W = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+
+static int step_reset(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void run_batch(writer_job *list)
+{
+    int ok = db_begin(W.conn) == SQLITE_OK;
+    int n = 0;
+    for (writer_job *j = list; ok && j; j = j->next) {
+        n++;
+        if (step_reset(W.sp_begin) != 0) {
+            ok = 0;
+            break;
+        }
+        if (j->run(j, W.conn) != 0) {
+            step_reset(W.sp_rollback);
+        }
+        step_reset(W.sp_release);
+    }
+    if (ok && db_commit(W.conn) != SQLITE_OK)
+        ok = 0;
+    if (!ok) {
+        log_error("writer: batch of %d not committed: %s", n, sqlite3_errmsg(db_handle(W.conn)));
+        db_rollback(W.conn);
+    }
+    W.batches++;
+    W.jobs += (uint64_t)n;
+    writer_job *j = list;
+    while (j) {
+        writer_job *next = j->next;
+        j->done(j, ok);
+        j = next;
+    }
+}
+
+static void run_tick(void)
+{
+    if (!W.tick)
+        return;
+    if (db_begin(W.conn) != SQLITE_OK)
+        return;
+    W.tick(W.conn, clock_now_ms());
+    if (db_commit(W.conn) != SQLITE_OK)
+        db_rollback(W.conn);
+}
+
+static void *writer_main(void *arg)
+{
+    (void)arg;
+    double last_tick = 0;
+    pthread_mutex_lock(&W.mu);
+    for (;;) {
+        while (!W.head && !W.stopping) {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_sec += 1;
+            if (pthread_cond_timedwait(&W.cv, &W.mu, &ts) == ETIMEDOUT)
+                break;
+        }
+        writer_job *list = W.head;
+        /* Cut the batch at WRITER_BATCH_MAX jobs. */
+        writer_job *last = list;
+        for (int i = 1; last && last->next && i < WRITER_BATCH_MAX; i++)
+            last = last->next;
+        if (last) {
+            W.head = last->next;
+            if (!W.head)
+                W.tail = NULL;
+            last->next = NULL;
+        }
+        int stop = W.stopping && !W.head && !list;
+        pthread_mutex_unlock(&W.mu);
+        if (list)
+            run_batch(list);
+        double now = clock_mono_ms();
+        if (now - last_tick >= 1000.0) {
+            last_tick = now;
+            run_tick();
+        }
+        if (stop)
+            break;
+        pthread_mutex_lock(&W.mu);
+    }
+    return NULL;
+}
+
+int writer_start(const char *path, void (*tick)(db_conn *c, int64_t now_ms), char *err,
+                 size_t errn)
+{
+    W.conn = db_open(path, 0, err, errn);
+    if (!W.conn)
+        return -1;
+    sqlite3 *h = db_handle(W.conn);
+    if (sqlite3_prepare_v2(h, "SAVEPOINT job", -1, &W.sp_begin, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(h, "RELEASE job", -1, &W.sp_release, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(h, "ROLLBACK TO job", -1, &W.sp_rollback, NULL) != SQLITE_OK) {
+        snprintf(err, errn, "writer: %s", sqlite3_errmsg(h));
+        return -1;
+    }
+    W.tick = tick;
+    W.stopping = 0;
+    if (pthread_create(&W.thread, NULL, writer_main, NULL) != 0) {
+        snprintf(err, errn, "writer: cannot start thread");
+        return -1;
+    }
+    return 0;
+}
+
+void writer_submit(writer_job *job)
+{
+    job->next = NULL;
+    pthread_mutex_lock(&W.mu);
+    if (W.tail)
+        W.tail->next = job;
+    else
+        W.head = job;
+    W.tail = job;
+    pthread_cond_signal(&W.cv);
+    pthread_mutex_unlock(&W.mu);
+}
+
+void writer_stop(void)
+{
+    if (!W.conn)
+        return;
+    pthread_mutex_lock(&W.mu);
+    W.stopping = 1;
+    pthread_cond_signal(&W.cv);
+    pthread_mutex_unlock(&W.mu);
+    pthread_join(W.thread, NULL);
+    sqlite3_finalize(W.sp_begin);
+    sqlite3_finalize(W.sp_release);
+    sqlite3_finalize(W.sp_rollback);
+    db_close(W.conn);
+    W.conn = NULL;
+}
+
+void writer_stats(uint64_t *batches, uint64_t *jobs)
+{
+    *batches = W.batches;
+    *jobs = W.jobs;
+}

@@ -1,0 +1,115 @@
+/* http: the request object handlers see, the route table's shape and the
+ * replies. One req is allocated on the first access-handler call for a
+ * connection's request and freed only in the completion callback; everything
+ * hung on it (body, parsed JSON, reply) is freed with it. */
+#ifndef CCHC_HTTP_H
+#define CCHC_HTTP_H
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/writer.h"
+#include "util/buf.h"
+
+/* Who may call a route. A route with no role flag is public. */
+enum {
+    ROLE_PARTICIPANT = 1 << 0, /* Bearer token of a registered participant */
+    ROLE_JUDGE = 1 << 1,
+    ROLE_ORGANISER = 1 << 2,
+    ROLE_ADMIN = 1 << 3,
+};
+#define ROLE_STAFF (ROLE_JUDGE | ROLE_ORGANISER | ROLE_ADMIN)
+
+/* Route preconditions, checked before the handler runs. */
+enum {
+    RF_JSON = 1 << 0,       /* the body must be a JSON object (empty body = {}) */
+    RF_RAW = 1 << 1,        /* the body is kept raw (bank uploads) */
+    RF_RL_REGISTER = 1 << 2,/* per-address rate limit classes */
+    RF_RL_LOGIN = 1 << 3,
+    RF_RL_START = 1 << 4,
+};
+
+#define ROUTE_MAX_PARAMS 3
+
+typedef struct req req;
+typedef void (*route_fn)(req *r);
+
+typedef struct route {
+    const char *method;
+    const char *pattern;   /* "/api/rounds/{}/attempts": {} matches one segment */
+    unsigned roles;        /* 0: public */
+    unsigned flags;
+    size_t body_max;       /* bytes; 0: no body accepted */
+    route_fn handler;
+} route;
+
+typedef struct staff_user {
+    int64_t id;
+    char username[64];
+    unsigned role;         /* one ROLE_* flag */
+    char csrf[80];
+} staff_user;
+
+typedef struct participant_auth {
+    int64_t id;
+    int64_t contest_id;
+    int track;
+    int64_t unit_id;
+} participant_auth;
+
+struct req {
+    /* request */
+    const route *route;
+    const char *method;
+    const char *url;
+    char params[ROUTE_MAX_PARAMS][96];
+    int nparams;
+    char ip[64];
+    buf body;
+    json_t *json;          /* parsed body for RF_JSON routes; owned */
+    participant_auth who;  /* set for ROLE_PARTICIPANT routes */
+    staff_user staff;      /* set when a staff session cookie is valid */
+    void *conn;            /* struct MHD_Connection * */
+    /* reply */
+    int status;
+    char *reply;           /* owned */
+    size_t reply_len;
+    const char *content_type;
+    char set_cookie[256];
+    char extra_header[2][160];
+    /* deferred work (writer) */
+    writer_job job;
+    int (*defer_run)(req *r, db_conn *c);
+    void *ctx;             /* handler's context for a deferred job */
+    void (*ctx_free)(void *ctx);
+    int state;
+    int too_large;
+    double t0;
+};
+
+/* Query-string argument of the request, or NULL. */
+const char *req_arg(req *r, const char *name);
+/* Cookie of the request, or NULL. */
+const char *req_cookie(req *r, const char *name);
+/* Request header, or NULL. */
+const char *req_header(req *r, const char *name);
+/* Path parameter i parsed as a positive integer; -1 if not one. */
+int64_t req_param_id(req *r, int i);
+
+/* Replies with a JSON value (reference stolen). */
+void reply_json_new(req *r, int status, json_t *body);
+/* Replies with a body built elsewhere (taken over, must be malloc'ed). */
+void reply_take(req *r, int status, const char *content_type, char *body, size_t len);
+/* Replies {"error": {code, message, field}}; field may be NULL. */
+void reply_error(req *r, int status, const char *code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* Adds a response header (at most two per request). */
+void reply_header(req *r, const char *name, const char *value);
+
+/* Hands work to the writer thread. The connection is suspended; run() executes
+ * in the writer's batch transaction and must reply (reply_*) on success; if the
+ * batch does not commit the client gets 503. ctx is freed with ctx_free (may be
+ * NULL) when the request completes. */
+void req_defer(req *r, int (*run)(req *r, db_conn *c), void *ctx, void (*ctx_free)(void *));
+
+#endif

@@ -1,0 +1,121 @@
+#include "util/clock.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int64_t clock_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+double clock_mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+void clock_iso_utc(int64_t ms, char *out, size_t n)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+             (int)(ms % 1000));
+}
+
+void clock_vn_human(int64_t ms, char *out, size_t n)
+{
+    time_t t = (time_t)((ms + CLOCK_VN_OFFSET_MS) / 1000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    snprintf(out, n, "%02d:%02d %02d/%02d/%04d", tm.tm_hour, tm.tm_min, tm.tm_mday,
+             tm.tm_mon + 1, tm.tm_year + 1900);
+}
+
+static int parse_relative(const char *s, int64_t now_ms, int64_t *out)
+{
+    s += 3;
+    if (*s == '\0') {
+        *out = now_ms;
+        return 0;
+    }
+    if (*s != '+' && *s != '-')
+        return -1;
+    int sign = *s == '-' ? -1 : 1;
+    char *end;
+    long long v = strtoll(s + 1, &end, 10);
+    if (end == s + 1 || v < 0 || v > 100000)
+        return -1;
+    int64_t unit;
+    switch (*end) {
+    case 's': unit = 1000; break;
+    case 'm': unit = 60 * 1000; break;
+    case 'h': unit = 3600 * 1000; break;
+    case 'd': unit = 86400LL * 1000; break;
+    default: return -1;
+    }
+    if (end[1] != '\0')
+        return -1;
+    *out = now_ms + sign * v * unit;
+    return 0;
+}
+
+int clock_parse(const char *s, int64_t now_ms, int64_t *out)
+{
+    if (strncmp(s, "now", 3) == 0)
+        return parse_relative(s, now_ms, out);
+    int Y, M, D, h, m, sec, used = 0;
+    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &Y, &M, &D, &h, &m, &sec, &used) != 6)
+        return -1;
+    if (Y < 1970 || Y > 9999 || M < 1 || M > 12 || D < 1 || D > 31 || h > 23 ||
+        m > 59 || sec > 60 || h < 0 || m < 0 || sec < 0)
+        return -1;
+    const char *p = s + used;
+    int millis = 0;
+    if (*p == '.') {
+        p++;
+        int digits = 0;
+        while (*p >= '0' && *p <= '9') {
+            if (digits < 3)
+                millis = millis * 10 + (*p - '0');
+            digits++;
+            p++;
+        }
+        if (digits == 0)
+            return -1;
+        while (digits < 3) {
+            millis *= 10;
+            digits++;
+        }
+    }
+    int offset_min = 0;
+    if (*p == 'Z') {
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        int oh, om;
+        if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2 || oh > 14 || om > 59)
+            return -1;
+        offset_min = (oh * 60 + om) * (*p == '-' ? -1 : 1);
+        p += 6;
+    } else {
+        return -1;
+    }
+    if (*p != '\0')
+        return -1;
+    struct tm tm = {0};
+    tm.tm_year = Y - 1900;
+    tm.tm_mon = M - 1;
+    tm.tm_mday = D;
+    tm.tm_hour = h;
+    tm.tm_min = m;
+    tm.tm_sec = sec;
+    time_t t = timegm(&tm);
+    *out = ((int64_t)t - (int64_t)offset_min * 60) * 1000 + millis;
+    return 0;
+}
