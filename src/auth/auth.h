@@ -23,6 +23,9 @@ void auth_token_hash(const char *token, unsigned char out[32]);
 int auth_password_hash(const char *pw, char out[crypto_pwhash_STRBYTES]);
 /* 1 if pw matches the stored hash. */
 int auth_password_verify(const char *stored, const char *pw);
+/* Spends the time of a real verification, for an unknown user, so that the
+ * answer's timing does not tell which usernames exist. */
+void auth_password_burn(const char *pw);
 /* "admin", "organiser", "judge" <-> ROLE_* (0 if unknown). */
 unsigned auth_role_from_name(const char *name);
 const char *auth_role_name(unsigned role);

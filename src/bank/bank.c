@@ -237,8 +237,8 @@ static void locate(const struct ctx *cx, const char *path, int want_key, int *li
     free(p);
 }
 
-static void vdiag(struct ctx *cx, bank_severity sev, int at_key, const char *path,
-                  const char *fmt, va_list ap)
+static void vdiag(struct ctx *cx, bank_severity sev, const char *path, const char *fmt,
+                  va_list ap)
 {
     char *msg = NULL;
     int line;
@@ -249,7 +249,7 @@ static void vdiag(struct ctx *cx, bank_severity sev, int at_key, const char *pat
         cx->oom = 1;
         goto fail;
     }
-    locate(cx, path, at_key, &line, &col);
+    locate(cx, path, 0, &line, &col);
     if (path[0] != '\0')
         bank_report_add(cx->rep, line, col, sev, "%s: %s", path, msg);
     else
@@ -265,17 +265,18 @@ error_at(struct ctx *cx, const char *path, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vdiag(cx, BANK_SEV_ERROR, 0, path, fmt, ap);
+    vdiag(cx, BANK_SEV_ERROR, path, fmt, ap);
     va_end(ap);
 }
 
+/* Reports a warning about the value at path (positioned at the value). */
 static void __attribute__((format(printf, 3, 4)))
 warning_at(struct ctx *cx, const char *path, const char *fmt, ...)
 {
     va_list ap;
 
     va_start(ap, fmt);
-    vdiag(cx, BANK_SEV_WARNING, 0, path, fmt, ap);
+    vdiag(cx, BANK_SEV_WARNING, path, fmt, ap);
     va_end(ap);
 }
 
@@ -845,12 +846,11 @@ static void parse_questions(struct ctx *cx, json_t *arr, bank *b, const struct s
     sets.text_keys = calloc(n, sizeof(*sets.text_keys));
     if (b->questions == NULL || sets.text_keys == NULL) {
         cx->oom = 1;
-        goto done;
+    } else {
+        b->nquestions = (int)n;
+        for (i = 0; i < n; i++)
+            parse_question(cx, json_array_get(arr, i), (int)i, b, cats, &sets);
     }
-    b->nquestions = (int)n;
-    for (i = 0; i < n; i++)
-        parse_question(cx, json_array_get(arr, i), (int)i, b, cats, &sets);
-done:
     strset_free(&sets.ids);
     strset_free(&sets.texts);
     if (sets.text_keys != NULL) {
@@ -967,6 +967,10 @@ bank *bank_parse_json(const char *buf, size_t len, const char *filename, bank_re
     json_t *root = NULL;
     bank *b = NULL;
 
+    if (buf == NULL) {
+        buf = "";
+        len = 0;
+    }
     if (bank_report_set_file(rep, filename) != 0)
         cx.oom = 1;
     errors_before = bank_report_errors(rep);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/text.h"
+
 struct bank_report {
     bank_report_entry *entries;
     size_t nentries;
@@ -63,6 +65,29 @@ fail:
     return -1;
 }
 
+/* Makes msg one line of valid UTF-8 (it may quote user bytes, e.g. jansson's "near"
+ * text, cut in the middle of a character): invalid bytes and control characters become
+ * '?'. */
+static void sanitize(char *msg)
+{
+    size_t len = strlen(msg);
+    size_t off = 0;
+    size_t i;
+
+    while (off < len) {
+        size_t bad;
+
+        if (text_utf8_validate(msg + off, len - off, &bad) == 0)
+            break;
+        msg[off + bad] = '?';
+        off += bad + 1;
+    }
+    for (i = 0; i < len; i++) {
+        if ((unsigned char)msg[i] < 0x20 || msg[i] == 0x7F)
+            msg[i] = '?';
+    }
+}
+
 int bank_report_add(bank_report *rep, int line, int col, bank_severity sev, const char *fmt,
                     ...)
 {
@@ -91,6 +116,7 @@ int bank_report_add(bank_report *rep, int line, int col, bank_severity sev, cons
         msg = NULL;
         goto fail;
     }
+    sanitize(msg);
     rep->entries[rep->nentries].file = rep->file;
     rep->entries[rep->nentries].line = line > 0 ? line : 0;
     rep->entries[rep->nentries].col = (line > 0 && col > 0) ? col : 0;

@@ -45,7 +45,10 @@ void bank_report_free(bank_report *rep);
 int bank_report_set_file(bank_report *rep, const char *file);
 
 /* Adds a diagnostic at line:col (0 for unknown). The message is formatted with printf
- * rules. Returns 0, or -1 when the entry could not be stored (counted all the same). */
+ * rules, then made one line of valid UTF-8 (invalid bytes and control characters become
+ * '?'). Returns 0, or -1 when the entry could not be stored for lack of memory; it is
+ * counted all the same (as are entries past BANK_REPORT_MAX_ENTRIES, which are not
+ * stored either). */
 int bank_report_add(bank_report *rep, int line, int col, bank_severity sev, const char *fmt,
                     ...) __attribute__((format(printf, 5, 6)));
 

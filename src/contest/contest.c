@@ -123,6 +123,40 @@ int contest_settings_parse(const char *text, contest_settings *s)
     return 0;
 }
 
+#define SETTINGS_CACHE 8
+
+int contest_settings_load(db_conn *c, int64_t contest_id, contest_settings *out)
+{
+    static __thread struct {
+        int64_t id, updated_at;
+        contest_settings s;
+    } cache[SETTINGS_CACHE];
+    static __thread unsigned next;
+    sqlite3_stmt *st = db_stmt(c, Q_CONTEST_SETTINGS);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, contest_id);
+    int rc = -1;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        int64_t updated = sqlite3_column_int64(st, 1);
+        for (int i = 0; i < SETTINGS_CACHE && rc != 0; i++) {
+            if (cache[i].id == contest_id && cache[i].updated_at == updated) {
+                *out = cache[i].s;
+                rc = 0;
+            }
+        }
+        if (rc != 0 && contest_settings_parse(db_col_text(st, 0), out) == 0) {
+            unsigned slot = next++ % SETTINGS_CACHE;
+            cache[slot].id = contest_id;
+            cache[slot].updated_at = updated;
+            cache[slot].s = *out;
+            rc = 0;
+        }
+    }
+    db_done(st);
+    return rc;
+}
+
 json_t *contest_settings_json(const contest_settings *s)
 {
     json_t *tracks = json_array();

@@ -30,6 +30,9 @@ typedef struct contest_settings {
 /* Parses the settings JSON stored with a contest; unknown or missing parts
  * take their defaults. 0, or -1 if the text is not JSON. */
 int contest_settings_parse(const char *json, contest_settings *out);
+/* The settings of contest id, through a small per-thread cache that is
+ * refreshed when the contest's updated_at changes. 0, or -1 if no such contest. */
+int contest_settings_load(db_conn *c, int64_t contest_id, contest_settings *out);
 /* Serialises settings for storage and for the public contest view. */
 json_t *contest_settings_json(const contest_settings *s);
 

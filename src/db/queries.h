@@ -33,6 +33,7 @@
       "WHERE ckey = ?1") \
     X(Q_CONTEST_BY_ID, "SELECT id, ckey, title, organiser, rules, settings FROM contests " \
       "WHERE id = ?1") \
+    X(Q_CONTEST_SETTINGS, "SELECT settings, updated_at FROM contests WHERE id = ?1") \
     X(Q_CONTEST_UPSERT, "INSERT INTO contests(ckey, title, organiser, rules, settings, " \
       "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) ON CONFLICT(ckey) DO UPDATE " \
       "SET title = excluded.title, organiser = excluded.organiser, rules = excluded.rules, " \

@@ -63,6 +63,14 @@ static void run_batch(writer_job *list)
 
 static void run_tick(void)
 {
+    static uint64_t last_batches, last_jobs;
+    if (W.jobs != last_jobs) {
+        log_debug("writer: %llu jobs in %llu batches in the last second",
+                  (unsigned long long)(W.jobs - last_jobs),
+                  (unsigned long long)(W.batches - last_batches));
+        last_jobs = W.jobs;
+        last_batches = W.batches;
+    }
     if (!W.tick)
         return;
     if (db_begin(W.conn) != SQLITE_OK)

@@ -113,15 +113,7 @@ static int load_attempt(db_conn *c, int64_t id, attempt_row *a)
 
 static int load_settings(db_conn *c, int64_t contest_id, contest_settings *s)
 {
-    sqlite3_stmt *st = db_stmt(c, Q_CONTEST_BY_ID);
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, contest_id);
-    int rc = -1;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        rc = contest_settings_parse(db_col_text(st, 5), s);
-    db_done(st);
-    return rc;
+    return contest_settings_load(c, contest_id, s);
 }
 
 /* Loads the attempt and checks it is the caller's. */

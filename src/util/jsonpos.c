@@ -79,7 +79,7 @@ static void advance(struct scanner *sc)
 static int arena_put(jsonpos_index *ix, const void *data, size_t n)
 {
     if (ix->arena_len + n > ix->arena_cap) {
-        size_t cap = ix->arena_cap ? ix->arena_cap : 256;
+        size_t cap = ix->arena_cap;
         char *a;
 
         while (cap < ix->arena_len + n)
@@ -325,6 +325,10 @@ jsonpos_index *jsonpos_build(const char *buf, size_t len)
         goto fail;
     ix = calloc(1, sizeof(*ix));
     if (ix == NULL)
+        goto fail;
+    ix->arena_cap = 256; /* never NULL, even when every key is "" */
+    ix->arena = malloc(ix->arena_cap);
+    if (ix->arena == NULL)
         goto fail;
     sc.buf = (const unsigned char *)buf;
     sc.len = len;

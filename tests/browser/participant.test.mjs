@@ -262,6 +262,15 @@ test('on another device the participant continues with name and phone and sees t
   try {
     await page.goto(base + '/contest.html?id=' + CONTEST);
     await page.waitForSelector('#ses-form', { state: 'visible' });
+    // Registering again with the same number (written as +84…) is refused at the phone field.
+    await page.fill('#r-name', NAME);
+    await page.selectOption('#r-unit', { index: 1 });
+    await page.fill('#r-phone', '+84 ' + PHONE_DIGITS.slice(1));
+    await page.check('#reg-form input[name="track"][value="citizen"]');
+    await page.check('#r-consent');
+    await page.click('#reg-form button[type="submit"]');
+    await page.waitForSelector('#r-phone[aria-invalid="true"]');
+    assert.ok((await page.innerText('#register .field-error')).trim().length > 0, 'duplicate message at the phone field');
     // A wrong phone number is refused with a message.
     await page.fill('#s-name', NAME);
     await page.fill('#s-phone', '0900000001');

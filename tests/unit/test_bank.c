@@ -868,6 +868,25 @@ static void test_report_print_and_json(void **state)
     json_decref(arr);
 }
 
+static void test_report_messages_are_valid_utf8(void **state)
+{
+    static const char json[] = "{\"a\": \"b\\u00\xCF\x94\"}"; /* bad escape */
+    json_t *arr;
+    bank *b;
+
+    (void)state;
+    bank_report_add(rep, 1, 1, BANK_SEV_ERROR, "x \xC3 y\n");
+    assert_string_equal(bank_report_get(rep, 0)->message, "x ? y?");
+    /* jansson's "near" text can cut a character in two */
+    b = parse(json);
+    assert_null(b);
+    assert_int_equal(bank_report_errors(rep), 2);
+    arr = bank_report_to_json(rep);
+    assert_non_null(arr);
+    assert_int_equal(json_array_size(arr), 2);
+    json_decref(arr);
+}
+
 static void test_report_cap(void **state)
 {
     int i;
@@ -934,6 +953,12 @@ static void test_jsonpos_paths(void **state)
     assert_int_equal(jsonpos_lookup(ix, "a[99999999999999]", &line, &col), -1);
     assert_int_equal(jsonpos_lookup(ix, "k.y", &line, &col), -1);
     assert_int_equal(jsonpos_lookup(NULL, "", &line, &col), -1);
+    jsonpos_free(ix);
+
+    /* empty keys only */
+    ix = jsonpos_build("{\"\": {\"\": 1}}", 13);
+    assert_non_null(ix);
+    assert_int_equal(jsonpos_count(ix), 3);
     jsonpos_free(ix);
 
     /* escapes in keys: surrogate pair, \n, \", lone surrogate (U+FFFD) */
@@ -1136,6 +1161,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_all_problems_reported_in_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reports_accumulate_over_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_print_and_json, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_messages_are_valid_utf8, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_cap, setup, teardown),
         cmocka_unit_test(test_jsonpos_paths),
         cmocka_unit_test(test_jsonpos_root_array_and_scalars),

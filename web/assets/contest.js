@@ -57,7 +57,7 @@
       } catch (e) {
         if (e.status === 401 || e.status === 403) {
           C.clearToken(contestId);
-          showMsg($('#msg'), 'Phiên dự thi trên thiết bị này đã hết hiệu lực. Vui lòng nhập lại thông tin ở mục “Tiếp tục trên thiết bị này”.', 'warn');
+          showMsg($('#msg'), 'Phiên dự thi trên thiết bị này đã hết hiệu lực. Vui lòng nhập lại thông tin ở mục “Tiếp tục trên thiết bị khác”.', 'warn');
         } else {
           showMsg($('#msg'), e.message, 'error');
         }
@@ -321,8 +321,17 @@
       if (first) first.focus({ preventScroll: true });
     } catch (e) {
       if (e.code === 'duplicate') {
-        const lead = e.field && form.querySelector('[name="' + e.field + '"]') ? '' : e.message.replace(/([^.!?])$/, '$1.') + ' ';
-        showMsg(msg, lead + 'Nếu bạn đã đăng ký trước đây, hãy dùng mục “Tiếp tục trên thiết bị này” bên dưới.', 'info');
+        // The message is at the field; offer a shortcut to the other form.
+        clear(msg);
+        msg.className = 'msg info';
+        msg.appendChild(el('span', null, 'Nếu bạn đã đăng ký trước đây: '));
+        msg.appendChild(el('a', { href: '#session', onclick: (ev2) => {
+          ev2.preventDefault();
+          $('#s-phone').value = value(form, 'phone') || '';
+          $('#s-name').value = value(form, 'full_name') || '';
+          $('#session').scrollIntoView({ block: 'start' });
+          $('#s-name').focus({ preventScroll: true });
+        } }, 'chuyển đến mục “Tiếp tục trên thiết bị khác”'));
       }
     } finally {
       btn.disabled = false;

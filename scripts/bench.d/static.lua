@@ -1,0 +1,3 @@
+package.path = os.getenv("BENCH_DIR") .. "/?.lua;" .. package.path
+local common = require("common")
+done = common.done(os.getenv("BENCH_NAME") or "static")
