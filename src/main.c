@@ -14,6 +14,7 @@ static void usage(FILE *f)
             "  bank import        import question banks (atomic)\n"
             "  contest load       load or update a contest file\n"
             "  user add           create or update a staff account (admin, organiser, judge)\n"
+            "  export             results or unit tables as CSV (UTF-8 with BOM)\n"
             "  backup             consistent copy of the database while serving\n");
 }
 
@@ -36,6 +37,8 @@ int main(int argc, char **argv)
         return cli_contest(argc - 1, argv + 1);
     if (strcmp(cmd, "user") == 0)
         return cli_user(argc - 1, argv + 1);
+    if (strcmp(cmd, "export") == 0)
+        return cli_export(argc - 1, argv + 1);
     if (strcmp(cmd, "backup") == 0)
         return cli_backup(argc - 1, argv + 1);
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {

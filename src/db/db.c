@@ -20,7 +20,20 @@ struct db_conn {
 };
 
 static char *g_reader_path;
-static __thread db_conn *t_reader;
+/* Each thread's reader; a key (not __thread) so that its destructor closes the
+ * connection when the thread ends. */
+static pthread_key_t reader_key;
+static pthread_once_t reader_once = PTHREAD_ONCE_INIT;
+
+static void reader_destroy(void *p)
+{
+    db_close(p);
+}
+
+static void reader_key_init(void)
+{
+    pthread_key_create(&reader_key, reader_destroy);
+}
 
 static int migrate(db_conn *c, char *err, size_t errn)
 {
@@ -116,19 +129,24 @@ void db_set_reader_path(const char *path)
 
 db_conn *db_reader(void)
 {
-    if (t_reader)
-        return t_reader;
+    pthread_once(&reader_once, reader_key_init);
+    db_conn *c = pthread_getspecific(reader_key);
+    if (c)
+        return c;
     char err[256];
-    t_reader = db_open(g_reader_path, 1, err, sizeof err);
-    if (!t_reader)
+    c = db_open(g_reader_path, 1, err, sizeof err);
+    if (!c)
         log_error("reader connection: %s", err);
-    return t_reader;
+    else
+        pthread_setspecific(reader_key, c);
+    return c;
 }
 
 void db_reader_release(void)
 {
-    db_close(t_reader);
-    t_reader = NULL;
+    pthread_once(&reader_once, reader_key_init);
+    db_close(pthread_getspecific(reader_key));
+    pthread_setspecific(reader_key, NULL);
 }
 
 sqlite3_stmt *db_stmt(db_conn *c, db_query q)

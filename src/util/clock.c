@@ -70,8 +70,14 @@ int clock_parse(const char *s, int64_t now_ms, int64_t *out)
 {
     if (strncmp(s, "now", 3) == 0)
         return parse_relative(s, now_ms, out);
-    int Y, M, D, h, m, sec, used = 0;
-    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &Y, &M, &D, &h, &m, &sec, &used) != 6)
+    /* YYYY-MM-DDThh:mm:ss, digits exactly where they belong */
+    static const char layout[] = "dddd-dd-ddTdd:dd:dd";
+    for (int i = 0; layout[i]; i++) {
+        if (layout[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != layout[i])
+            return -1;
+    }
+    int Y, M, D, h, m, sec, used = 19;
+    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &Y, &M, &D, &h, &m, &sec) != 6)
         return -1;
     if (Y < 1970 || Y > 9999 || M < 1 || M > 12 || D < 1 || D > 31 || h > 23 ||
         m > 59 || sec > 60 || h < 0 || m < 0 || sec < 0)
@@ -98,8 +104,14 @@ int clock_parse(const char *s, int64_t now_ms, int64_t *out)
     if (*p == 'Z') {
         p++;
     } else if (*p == '+' || *p == '-') {
-        int oh, om;
-        if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2 || oh > 14 || om > 59)
+        const char *z = p + 1;
+        int digits = z[0] >= '0' && z[0] <= '9' && z[1] >= '0' && z[1] <= '9' && z[2] == ':' &&
+                     z[3] >= '0' && z[3] <= '9' && z[4] >= '0' && z[4] <= '9';
+        if (!digits)
+            return -1;
+        int oh = (z[0] - '0') * 10 + (z[1] - '0');
+        int om = (z[3] - '0') * 10 + (z[4] - '0');
+        if (oh > 14 || om > 59)
             return -1;
         offset_min = (oh * 60 + om) * (*p == '-' ? -1 : 1);
         p += 6;
