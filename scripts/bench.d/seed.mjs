@@ -1,9 +1,11 @@
-// Registers N participants in the bench contest and starts one attempt each,
-// over HTTP with keep-alive and bounded concurrency. Writes
-// "token attempt_id" lines to OUT.  usage: node seed.mjs BASE CONTEST ROUND N OUT
+// Registers N participants in the bench contest and starts one attempt each
+// (with ROUND "-", registers only), over HTTP with keep-alive and bounded
+// concurrency. Writes "token attempt_id" lines ("token 0" when not started)
+// to OUT.  usage: node seed.mjs BASE CONTEST ROUND N OUT [FIRST]
 import { writeFileSync } from 'node:fs';
 
-const [base, contest, round, nStr, out] = process.argv.slice(2);
+const [base, contest, round, nStr, out, firstStr] = process.argv.slice(2);
+const first = Number(firstStr || 0);
 const n = Number(nStr);
 const concurrency = 256;
 const lines = new Array(n);
@@ -11,7 +13,7 @@ let next = 0;
 let failures = 0;
 
 async function one(i) {
-  const phone = '09' + String(10000000 + i).padStart(8, '0');
+  const phone = '09' + String(10000000 + first + i).padStart(8, '0');
   let r = await fetch(`${base}/api/contests/${contest}/participants`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -20,6 +22,10 @@ async function one(i) {
   });
   if (r.status !== 201) throw new Error(`register ${r.status} ${await r.text()}`);
   const { token } = await r.json();
+  if (round === '-') {
+    lines[i] = `${token} 0`;
+    return;
+  }
   r = await fetch(`${base}/api/rounds/${round}/attempts`, {
     method: 'POST', headers: { authorization: `Bearer ${token}` },
   });
