@@ -15,6 +15,7 @@ static void usage(FILE *f)
             "  contest load       load or update a contest file\n"
             "  user add           create or update a staff account (admin, organiser, judge)\n"
             "  export             results or unit tables as CSV (UTF-8 with BOM)\n"
+            "  check              database integrity check and row counts\n"
             "  backup             consistent copy of the database while serving\n");
 }
 
@@ -37,6 +38,8 @@ int main(int argc, char **argv)
         return cli_contest(argc - 1, argv + 1);
     if (strcmp(cmd, "user") == 0)
         return cli_user(argc - 1, argv + 1);
+    if (strcmp(cmd, "check") == 0)
+        return cli_check(argc - 1, argv + 1);
     if (strcmp(cmd, "export") == 0)
         return cli_export(argc - 1, argv + 1);
     if (strcmp(cmd, "backup") == 0)

@@ -326,7 +326,7 @@ static void check_keys(struct ctx *cx, json_t *obj, const char *path,
     }
 }
 
-/* Returns the member name of obj, or NULL after reporting it missing (when required). */
+/* Returns the member called name of obj, or NULL (reported as missing when required). */
 static json_t *member(struct ctx *cx, json_t *obj, const char *path, const char *name,
                       int required)
 {

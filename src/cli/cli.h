@@ -9,6 +9,7 @@ int cli_contest(int argc, char **argv);
 int cli_user(int argc, char **argv);
 int cli_backup(int argc, char **argv);
 int cli_export(int argc, char **argv);
+int cli_check(int argc, char **argv);
 
 /* Reads a whole file (at most max bytes); caller frees. NULL with err set. */
 char *cli_read_file(const char *path, size_t max, size_t *len, char *err, size_t errn);

@@ -549,3 +549,54 @@ int cli_serve(int argc, char **argv)
         fclose(access_f);
     return rc == 0 ? 0 : 1;
 }
+
+/* ---- check ---- */
+
+int cli_check(int argc, char **argv)
+{
+    const char *db_path = DEFAULT_DB;
+    static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    optind = 1;
+    int ch;
+    while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+        if (ch == 'd') {
+            db_path = optarg;
+        } else {
+            fprintf(ch == 'h' ? stdout : stderr,
+                    "usage: cchc-quiz check [--db FILE]\n"
+                    "Runs SQLite's integrity check and prints the row counts; exit 1 if not ok.\n");
+            return ch == 'h' ? 0 : 2;
+        }
+    }
+    char err[512];
+    db_conn *c = db_open(db_path, 1, err, sizeof err);
+    if (!c) {
+        fprintf(stderr, "cchc-quiz: %s\n", err);
+        return 1;
+    }
+    sqlite3_stmt *st;
+    int ok = 0;
+    if (sqlite3_prepare_v2(db_handle(c), "PRAGMA integrity_check", -1, &st, NULL) == SQLITE_OK) {
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            const char *line = db_col_text(st, 0);
+            printf("integrity: %s\n", line);
+            ok = ok || strcmp(line, "ok") == 0;
+        }
+        sqlite3_finalize(st);
+    }
+    static const char *const tables[] = {"banks", "questions", "contests", "rounds",
+                                         "participants", "attempts", "results", "audit_log"};
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+        char sql[96];
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tables[i]);
+        if (sqlite3_prepare_v2(db_handle(c), sql, -1, &st, NULL) == SQLITE_OK) {
+            if (sqlite3_step(st) == SQLITE_ROW)
+                printf("%s: %lld\n", tables[i], (long long)sqlite3_column_int64(st, 0));
+            sqlite3_finalize(st);
+        }
+    }
+    db_close(c);
+    return ok ? 0 : 1;
+}
