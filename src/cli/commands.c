@@ -1,5 +1,6 @@
 #include <dirent.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "cli/cli.h"
 #include "contest/contest.h"
 #include "db/db.h"
+#include "db/faultvfs.h"
 #include "db/writer.h"
 #include "http/server.h"
 #include "quiz/attempt.h"
@@ -431,6 +433,12 @@ int cli_backup(int argc, char **argv)
 
 /* ---- serve ---- */
 
+static void toggle_fault(int sig)
+{
+    (void)sig;
+    faultvfs_set_failing(!faultvfs_failing());
+}
+
 static void serve_usage(FILE *f)
 {
     fprintf(f,
@@ -450,7 +458,8 @@ static void serve_usage(FILE *f)
             "  --timeout S         idle connection timeout in seconds (default 30)\n"
             "  --no-rate-limit     turn off per-address rate limits (benchmarks only)\n"
             "  --log-level L       error, warn, info (default) or debug\n"
-            "  --access-log F      access log file, '-' for stdout (default), 'off'\n");
+            "  --access-log F      access log file, '-' for stdout (default), 'off'\n"
+            "  --fault-injection   tests only: SIGUSR1 toggles failing disk writes\n");
 }
 
 int cli_serve(int argc, char **argv)
@@ -466,7 +475,7 @@ int cli_serve(int argc, char **argv)
     const char *access = "-";
     int demo = 0;
     enum { O_BIND = 256, O_WEB, O_BANKS, O_DEMO_CONTEST, O_THREADS, O_BASE, O_PROXY, O_PERIP,
-           O_CONNS, O_TIMEOUT, O_NORL, O_LEVEL, O_ACCESS };
+           O_CONNS, O_TIMEOUT, O_NORL, O_LEVEL, O_ACCESS, O_FAULT };
     static const struct option opts[] = {
         {"port", required_argument, NULL, 'p'},
         {"db", required_argument, NULL, 'd'},
@@ -484,6 +493,7 @@ int cli_serve(int argc, char **argv)
         {"no-rate-limit", no_argument, NULL, O_NORL},
         {"log-level", required_argument, NULL, O_LEVEL},
         {"access-log", required_argument, NULL, O_ACCESS},
+        {"fault-injection", no_argument, NULL, O_FAULT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     optind = 1;
@@ -514,6 +524,13 @@ int cli_serve(int argc, char **argv)
             break;
         }
         case O_ACCESS: access = optarg; break;
+        case O_FAULT:
+            if (faultvfs_install() != 0) {
+                fprintf(stderr, "cchc-quiz: --fault-injection: cannot install the VFS shim\n");
+                return 1;
+            }
+            signal(SIGUSR1, toggle_fault);
+            break;
         case 'h': serve_usage(stdout); return 0;
         default: serve_usage(stderr); return 2;
         }

@@ -6,6 +6,7 @@
 #include "auth/auth.h"
 #include "contest/contest.h"
 #include "db/db.h"
+#include "http/ratelimit.h"
 #include "http/handlers.h"
 #include "quiz/attempt.h"
 #include "util/clock.h"
@@ -404,6 +405,17 @@ void h_attempt_start(req *r)
 {
     if (req_param_id(r, 0) < 0) {
         reply_error(r, 404, "not_found", NULL, "Không tìm thấy vòng thi");
+        return;
+    }
+    char who[32];
+    snprintf(who, sizeof who, "p%lld", (long long)r->who.id);
+    int wait = ratelimit_check(RL_START_ACCOUNT, who);
+    if (wait > 0) {
+        char ra[16];
+        snprintf(ra, sizeof ra, "%d", wait);
+        reply_header(r, "Retry-After", ra);
+        reply_error(r, 429, "rate_limited", NULL,
+                    "Bạn thao tác quá nhanh, vui lòng thử lại sau %d giây", wait);
         return;
     }
     req_defer(r, start_run, NULL, NULL);

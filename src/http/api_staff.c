@@ -8,6 +8,7 @@
 #include "contest/contest.h"
 #include "db/db.h"
 #include "http/handlers.h"
+#include "http/ratelimit.h"
 #include "http/server.h"
 #include "quiz/board.h"
 #include "util/clock.h"
@@ -80,6 +81,16 @@ void h_login(req *r)
     const char *pw = user ? str_field(r, "password", 1024) : NULL;
     if (!pw)
         return;
+    int locked = ratelimit_login_locked(user);
+    if (locked > 0) {
+        char ra[16];
+        snprintf(ra, sizeof ra, "%d", locked);
+        reply_header(r, "Retry-After", ra);
+        reply_error(r, 429, "rate_limited", NULL,
+                    "Tài khoản tạm khóa do đăng nhập sai nhiều lần, vui lòng thử lại sau %d phút",
+                    (locked + 59) / 60);
+        return;
+    }
     db_conn *c = db_reader();
     sqlite3_stmt *st = db_stmt(c, Q_USER_BY_NAME);
     db_bind_text(st, 1, user);
@@ -103,9 +114,11 @@ void h_login(req *r)
     if (!ok) {
         staff_ctx_free(x);
         log_warn("failed login for %.60s from %s", user, r->ip);
+        ratelimit_login_failed(user);
         reply_error(r, 401, "unauthorized", NULL, "Sai tên đăng nhập hoặc mật khẩu");
         return;
     }
+    ratelimit_login_succeeded(user);
     snprintf(x->username, sizeof x->username, "%s", user);
     auth_new_token(x->token);
     auth_new_token(x->csrf);

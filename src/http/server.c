@@ -21,6 +21,8 @@
 
 enum { ST_NEW = 0, ST_BODY, ST_DEFERRED, ST_READY };
 
+#define JSON_MAX_DEPTH 32
+
 static server_config g_cfg;
 
 const server_config *server_cfg(void)
@@ -119,7 +121,8 @@ static void job_done(writer_job *job, int committed)
     req *r = job->ctx;
     if (!committed)
         reply_error(r, 503, "unavailable", NULL,
-                    "Hệ thống đang bận hoặc không ghi được dữ liệu, vui lòng thử lại sau ít phút");
+                    "Máy chủ tạm thời không ghi được dữ liệu (bộ nhớ lưu trữ đầy hoặc đang bảo "
+                    "trì); thao tác chưa được lưu, vui lòng thử lại sau ít phút");
     else if (!r->reply)
         reply_error(r, 500, "internal", NULL, "Lỗi máy chủ");
     r->state = ST_READY;
@@ -226,6 +229,30 @@ static void client_ip(struct MHD_Connection *conn, char *out, size_t n)
         snprintf(out, n, "%s", tmp);
 }
 
+/* Deepest nesting of arrays and objects in a JSON text (strings skipped),
+ * stopping early past limit: the parser is not given deeply nested input. */
+static int json_depth_over(const char *p, size_t n, int limit)
+{
+    int depth = 0, in_str = 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = p[i];
+        if (in_str) {
+            if (ch == '\\')
+                i++;
+            else if (ch == '"')
+                in_str = 0;
+        } else if (ch == '"') {
+            in_str = 1;
+        } else if (ch == '[' || ch == '{') {
+            if (++depth > limit)
+                return 1;
+        } else if (ch == ']' || ch == '}') {
+            depth--;
+        }
+    }
+    return 0;
+}
+
 /* ---- preconditions: auth, role, CSRF, rate, body ---- */
 
 static int check_preconditions(req *r)
@@ -287,6 +314,10 @@ static int check_preconditions(req *r)
     if (rt->flags & RF_JSON) {
         if (r->body.len == 0) {
             r->json = json_object();
+        } else if (json_depth_over(r->body.data, r->body.len, JSON_MAX_DEPTH)) {
+            reply_error(r, 400, "bad_json", NULL,
+                        "Dữ liệu JSON lồng nhau quá sâu (tối đa %d cấp)", JSON_MAX_DEPTH);
+            return -1;
         } else {
             json_error_t e;
             r->json = json_loadb(r->body.data, r->body.len, JSON_REJECT_DUPLICATES, &e);
