@@ -1,13 +1,13 @@
--- Shared by the wrk scripts: loads "token attempt_id round_id" lines and
+-- Shared by the wrk scripts: loads "token attempt_id question_id" lines and
 -- prints one RESULT line at the end.
 local M = {}
 
 function M.load_pairs(path)
   local pairs_ = {}
   for line in io.lines(path) do
-    local tok, aid = line:match("^(%x+) (%d+)")
+    local tok, aid, qid = line:match("^(%x+) (%d+) ?(%d*)")
     if tok then
-      pairs_[#pairs_ + 1] = { tok, aid }
+      pairs_[#pairs_ + 1] = { tok, aid, qid }
     end
   end
   return pairs_

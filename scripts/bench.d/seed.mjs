@@ -1,6 +1,6 @@
 // Registers N participants in the bench contest and starts one attempt each
 // (with ROUND "-", registers only), over HTTP with keep-alive and bounded
-// concurrency. Writes "token attempt_id" lines ("token 0" when not started)
+// concurrency. Writes "token attempt_id first_question_id" lines ("token 0 0" when not started)
 // to OUT.  usage: node seed.mjs BASE CONTEST ROUND N OUT [FIRST]
 import { writeFileSync } from 'node:fs';
 
@@ -23,7 +23,7 @@ async function one(i) {
   if (r.status !== 201) throw new Error(`register ${r.status} ${await r.text()}`);
   const { token } = await r.json();
   if (round === '-') {
-    lines[i] = `${token} 0`;
+    lines[i] = `${token} 0 0`;
     return;
   }
   r = await fetch(`${base}/api/rounds/${round}/attempts`, {
@@ -31,7 +31,7 @@ async function one(i) {
   });
   if (r.status !== 201) throw new Error(`start ${r.status} ${await r.text()}`);
   const a = await r.json();
-  lines[i] = `${token} ${a.attempt_id}`;
+  lines[i] = `${token} ${a.attempt_id} ${a.questions[0].id}`;
 }
 
 async function worker() {
