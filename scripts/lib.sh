@@ -11,7 +11,7 @@ RUN_PACKAGES="build-essential cmake pkg-config libmicrohttpd-dev libsqlite3-dev 
 # browser tests (Debian's chromium driven by playwright-core from npm), PDF
 # and QR tools, and the load generator.
 TEST_PACKAGES="libcmocka-dev clang libclang-rt-14-dev nodejs npm chromium zbar-tools
-  poppler-utils unzip wrk"
+  poppler-utils unzip wrk valgrind"
 
 # Installs the named Debian packages that are missing; nothing when all are there.
 ensure_packages() {
