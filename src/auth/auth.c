@@ -44,6 +44,8 @@ unsigned auth_role_from_name(const char *name)
         return ROLE_ORGANISER;
     if (strcmp(name, "judge") == 0)
         return ROLE_JUDGE;
+    if (strcmp(name, "reporter") == 0)
+        return ROLE_REPORTER;
     return 0;
 }
 
@@ -53,6 +55,7 @@ const char *auth_role_name(unsigned role)
     case ROLE_ADMIN: return "admin";
     case ROLE_ORGANISER: return "organiser";
     case ROLE_JUDGE: return "judge";
+    case ROLE_REPORTER: return "reporter";
     default: return "participant";
     }
 }
@@ -110,7 +113,10 @@ int auth_staff(db_conn *c, const char *cookie, staff_user *out)
         snprintf(out->username, sizeof out->username, "%s", db_col_text(st, 1));
         out->role = auth_role_from_name(db_col_text(st, 2));
         snprintf(out->csrf, sizeof out->csrf, "%s", db_col_text(st, 3));
+        snprintf(out->agency, sizeof out->agency, "%s", db_col_text(st, 4));
         rc = out->role ? 0 : -1;
+        if (out->role == ROLE_REPORTER && !out->agency[0])
+            rc = -1; /* a reporter bound to no agency may do nothing */
     }
     db_done(st);
     return rc;

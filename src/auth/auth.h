@@ -26,7 +26,7 @@ int auth_password_verify(const char *stored, const char *pw);
 /* Spends the time of a real verification, for an unknown user, so that the
  * answer's timing does not tell which usernames exist. */
 void auth_password_burn(const char *pw);
-/* "admin", "organiser", "judge" <-> ROLE_* (0 if unknown). */
+/* "admin", "organiser", "judge", "reporter" <-> ROLE_* (0 if unknown). */
 unsigned auth_role_from_name(const char *name);
 const char *auth_role_name(unsigned role);
 

@@ -376,9 +376,12 @@ static char *read_text(struct ctx *cx, json_t *v, const char *path, size_t max, 
         error_at(cx, path, "must not be empty");
         goto fail;
     }
-    if (text_looks_legacy_vietnamese(s))
-        warning_at(cx, path, "looks like text in a legacy Vietnamese encoding "
-                             "(TCVN3/VNI); convert it to Unicode");
+    if (text_looks_legacy_vietnamese(s)) {
+        /* never imported as mojibake */
+        error_at(cx, path, "looks like text in a legacy Vietnamese encoding "
+                           "(TCVN3/VNI); convert it to Unicode");
+        goto fail;
+    }
     return s;
 fail:
     free(s);

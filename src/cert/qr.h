@@ -1,6 +1,6 @@
 /* cert/qr: a QR code (libqrencode, error correction M, 8-bit mode) drawn
- * with cairo as vector rectangles, on a white square that includes the
- * 4-module quiet zone. */
+ * with cairo as a one-pixel-per-module image scaled up without smoothing,
+ * on a white square that includes the 4-module quiet zone. */
 #ifndef CCHC_CERT_QR_H
 #define CCHC_CERT_QR_H
 #include <cairo.h>

@@ -16,12 +16,13 @@
 #include "db/faultvfs.h"
 #include "db/writer.h"
 #include "http/server.h"
+#include "plan/plan.h"
+#include "plan/store.h"
 #include "quiz/attempt.h"
 #include "util/clock.h"
 #include "util/log.h"
 
 #define DEFAULT_DB "cchc-quiz.db"
-#define BANK_FILE_MAX (64u << 20)
 
 char *cli_read_file(const char *path, size_t max, size_t *len, char *err, size_t errn)
 {
@@ -56,118 +57,6 @@ static db_conn *open_db(const char *path)
     if (!c)
         fprintf(stderr, "cchc-quiz: %s\n", err);
     return c;
-}
-
-/* ---- bank ---- */
-
-static int import_one(db_conn *c, const char *path, int verbose)
-{
-    char err[512];
-    size_t len;
-    char *data = cli_read_file(path, BANK_FILE_MAX, &len, err, sizeof err);
-    if (!data) {
-        fprintf(stderr, "%s\n", err);
-        return -1;
-    }
-    bank_report *rep = bank_report_new();
-    bank *b = bank_parse_json(data, len, path, rep);
-    bank_report_print(rep, stderr);
-    bank_report_free(rep);
-    int rc = -1;
-    if (b) {
-        bank_store_result res;
-        if (db_begin(c) == SQLITE_OK &&
-            bank_store(c, b, data, len, path, "cli", clock_now_ms(), &res, err, sizeof err) == 0 &&
-            db_commit(c) == SQLITE_OK) {
-            if (verbose)
-                printf("%s: bank %s version %d, %d questions%s\n", path, b->id, res.version,
-                       res.questions, res.unchanged ? " (already imported, unchanged)" : "");
-            rc = 0;
-        } else {
-            db_rollback(c);
-            fprintf(stderr, "%s: not imported: %s\n", path, err);
-        }
-    } else {
-        fprintf(stderr, "%s: not imported (nothing was stored)\n", path);
-    }
-    bank_free(b);
-    free(data);
-    return rc;
-}
-
-static void bank_usage(FILE *f)
-{
-    fprintf(f, "usage: cchc-quiz bank validate FILE...\n"
-               "       cchc-quiz bank import [--db FILE] FILE...\n"
-               "Validates native banks (docs/bank-format.md), printing FILE:LINE:COL: messages,\n"
-               "or imports them; a bank with any error imports nothing.\n");
-}
-
-int cli_bank(int argc, char **argv)
-{
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        bank_usage(argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
-    }
-    const char *sub = argv[1];
-    const char *db_path = DEFAULT_DB;
-    static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    optind = 2;
-    int ch;
-    while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
-        if (ch == 'd') {
-            db_path = optarg;
-        } else if (ch == 'h') {
-            bank_usage(stdout);
-            return 0;
-        } else {
-            bank_usage(stderr);
-            return 2;
-        }
-    }
-    if (optind >= argc) {
-        bank_usage(stderr);
-        return 2;
-    }
-    if (strcmp(sub, "validate") == 0) {
-        int bad = 0;
-        for (int i = optind; i < argc; i++) {
-            char err[512];
-            size_t len;
-            char *data = cli_read_file(argv[i], BANK_FILE_MAX, &len, err, sizeof err);
-            if (!data) {
-                fprintf(stderr, "%s\n", err);
-                bad = 1;
-                continue;
-            }
-            bank_report *rep = bank_report_new();
-            bank *b = bank_parse_json(data, len, argv[i], rep);
-            bank_report_print(rep, stderr);
-            if (b)
-                printf("%s: ok, %d questions (%zu warnings)\n", argv[i], b->nquestions,
-                       bank_report_warnings(rep));
-            else
-                bad = 1;
-            bank_free(b);
-            bank_report_free(rep);
-            free(data);
-        }
-        return bad ? 1 : 0;
-    }
-    if (strcmp(sub, "import") == 0) {
-        db_conn *c = open_db(db_path);
-        if (!c)
-            return 1;
-        int bad = 0;
-        for (int i = optind; i < argc; i++)
-            bad |= import_one(c, argv[i], 1) != 0;
-        db_close(c);
-        return bad ? 1 : 0;
-    }
-    bank_usage(stderr);
-    return 2;
 }
 
 /* ---- contest ---- */
@@ -258,7 +147,8 @@ int cli_contest(int argc, char **argv)
     return rc == 0 ? 0 : 1;
 }
 
-int cli_load_demo(const char *db_path, const char *banks_dir, const char *contest_file)
+int cli_load_demo(const char *db_path, const char *banks_dir, const char *contest_file,
+                  const char *plan_file)
 {
     db_conn *c = open_db(db_path);
     if (!c)
@@ -282,13 +172,15 @@ int cli_load_demo(const char *db_path, const char *banks_dir, const char *contes
     for (int i = 0; i < n; i++) {
         char path[1024];
         snprintf(path, sizeof path, "%s/%s", banks_dir, names[i]);
-        if (import_one(c, path, 0) != 0)
+        if (cli_bank_import_file(c, path, BANK_FMT_NATIVE, NULL, NULL, 0) != 0)
             rc = -1;
         free(names[i]);
     }
     if (rc == 0 && load_contest_file(c, contest_file, 1, 0) != 0)
         rc = -1;
     db_close(c);
+    if (rc == 0 && plan_file && cli_plan_load(db_path, plan_file, 1, 0) != 0)
+        rc = -1;
     return rc;
 }
 
@@ -297,8 +189,10 @@ int cli_load_demo(const char *db_path, const char *banks_dir, const char *contes
 static void user_usage(FILE *f)
 {
     fprintf(f, "usage: cchc-quiz user add [--db FILE] --role admin|organiser|judge USERNAME\n"
+               "       cchc-quiz user add [--db FILE] --role reporter --agency ID USERNAME\n"
                "The password is read from the environment variable CCHC_PASSWORD, or else\n"
-               "from the first line of standard input (at least 10 characters).\n");
+               "from the first line of standard input (at least 10 characters).\n"
+               "A reporter files plan progress reports for one agency of the plans (its id).\n");
 }
 
 int cli_user(int argc, char **argv)
@@ -308,18 +202,21 @@ int cli_user(int argc, char **argv)
         user_usage(help ? stdout : stderr);
         return help ? 0 : 2;
     }
-    const char *db_path = DEFAULT_DB, *role = NULL;
+    const char *db_path = DEFAULT_DB, *role = NULL, *agency = NULL;
     static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
                                          {"role", required_argument, NULL, 'r'},
+                                         {"agency", required_argument, NULL, 'a'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     optind = 2;
     int ch;
-    while ((ch = getopt_long(argc, argv, "d:r:h", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "d:r:a:h", opts, NULL)) != -1) {
         if (ch == 'd') {
             db_path = optarg;
         } else if (ch == 'r') {
             role = optarg;
+        } else if (ch == 'a') {
+            agency = optarg;
         } else {
             user_usage(ch == 'h' ? stdout : stderr);
             return ch == 'h' ? 0 : 2;
@@ -327,6 +224,13 @@ int cli_user(int argc, char **argv)
     }
     if (optind != argc - 1 || !role || !auth_role_from_name(role)) {
         user_usage(stderr);
+        return 2;
+    }
+    int reporter = auth_role_from_name(role) == ROLE_REPORTER;
+    if (reporter != (agency != NULL) || (agency && !plan_is_id(agency))) {
+        fprintf(stderr, "cchc-quiz: %s\n",
+                reporter ? "--agency ID (a-z 0-9 - _ .) is required for a reporter"
+                         : "--agency is only for --role reporter");
         return 2;
     }
     const char *user = argv[optind];
@@ -367,6 +271,16 @@ int cli_user(int argc, char **argv)
     sqlite3_bind_int64(st, 4, clock_now_ms());
     int rc = sqlite3_step(st);
     db_done(st);
+    if (rc == SQLITE_DONE) {
+        st = db_stmt(c, Q_USER_SET_AGENCY);
+        db_bind_text(st, 1, user);
+        db_bind_text(st, 2, agency);
+        rc = sqlite3_step(st);
+        db_done(st);
+        if (agency && !plan_agency_known(c, agency))
+            fprintf(stderr, "cchc-quiz: warning: no loaded plan has an agency \"%s\" (yet)\n",
+                    agency);
+    }
     char detail[160];
     snprintf(detail, sizeof detail, "{\"username\":\"%s\",\"role\":\"%s\"}", user, role);
     db_audit(c, "cli", "user.set", detail);
@@ -375,7 +289,10 @@ int cli_user(int argc, char **argv)
         fprintf(stderr, "cchc-quiz: cannot store the user\n");
         return 1;
     }
-    printf("user %s (%s) saved\n", user, role);
+    if (agency)
+        printf("user %s (%s, agency %s) saved\n", user, role, agency);
+    else
+        printf("user %s (%s) saved\n", user, role);
     return 0;
 }
 
@@ -450,6 +367,7 @@ static void serve_usage(FILE *f)
             "  --web DIR           static files (default the source tree's web/)\n"
             "  --banks DIR         banks for --demo (default question-banks/)\n"
             "  --demo-contest F    contest file for --demo (default scripts/demo/contest.json)\n"
+            "  --demo-plan F       plan file for --demo (default plans/ke-hoach-52-2017.json)\n"
             "  --threads N         HTTP worker threads (default: number of CPUs)\n"
             "  --base-url URL      public base URL for links and QR codes\n"
             "  --trusted-proxy IP  believe X-Forwarded-For only from this peer\n"
@@ -457,6 +375,7 @@ static void serve_usage(FILE *f)
             "  --conn-limit N      concurrent connections in all (default 20000)\n"
             "  --timeout S         idle connection timeout in seconds (default 30)\n"
             "  --no-rate-limit     turn off per-address rate limits (benchmarks only)\n"
+            "  --bank-max-mb N     largest question-bank upload in MB (default 10)\n"
             "  --log-level L       error, warn, info (default) or debug\n"
             "  --access-log F      access log file, '-' for stdout (default), 'off'\n"
             "  --fault-injection   tests only: SIGUSR1 toggles failing disk writes\n");
@@ -472,10 +391,11 @@ int cli_serve(int argc, char **argv)
     cfg.rate_limits = 1;
     const char *banks = CCHC_SOURCE_DIR "/question-banks";
     const char *demo_contest = CCHC_SOURCE_DIR "/scripts/demo/contest.json";
+    const char *demo_plan = CCHC_SOURCE_DIR "/plans/ke-hoach-52-2017.json";
     const char *access = "-";
     int demo = 0;
-    enum { O_BIND = 256, O_WEB, O_BANKS, O_DEMO_CONTEST, O_THREADS, O_BASE, O_PROXY, O_PERIP,
-           O_CONNS, O_TIMEOUT, O_NORL, O_LEVEL, O_ACCESS, O_FAULT };
+    enum { O_BIND = 256, O_WEB, O_BANKS, O_DEMO_CONTEST, O_DEMO_PLAN, O_THREADS, O_BASE, O_PROXY,
+           O_PERIP, O_CONNS, O_TIMEOUT, O_NORL, O_LEVEL, O_ACCESS, O_FAULT, O_BANKMAX };
     static const struct option opts[] = {
         {"port", required_argument, NULL, 'p'},
         {"db", required_argument, NULL, 'd'},
@@ -484,6 +404,7 @@ int cli_serve(int argc, char **argv)
         {"web", required_argument, NULL, O_WEB},
         {"banks", required_argument, NULL, O_BANKS},
         {"demo-contest", required_argument, NULL, O_DEMO_CONTEST},
+        {"demo-plan", required_argument, NULL, O_DEMO_PLAN},
         {"threads", required_argument, NULL, O_THREADS},
         {"base-url", required_argument, NULL, O_BASE},
         {"trusted-proxy", required_argument, NULL, O_PROXY},
@@ -491,6 +412,7 @@ int cli_serve(int argc, char **argv)
         {"conn-limit", required_argument, NULL, O_CONNS},
         {"timeout", required_argument, NULL, O_TIMEOUT},
         {"no-rate-limit", no_argument, NULL, O_NORL},
+        {"bank-max-mb", required_argument, NULL, O_BANKMAX},
         {"log-level", required_argument, NULL, O_LEVEL},
         {"access-log", required_argument, NULL, O_ACCESS},
         {"fault-injection", no_argument, NULL, O_FAULT},
@@ -507,6 +429,7 @@ int cli_serve(int argc, char **argv)
         case O_WEB: cfg.web_dir = optarg; break;
         case O_BANKS: banks = optarg; break;
         case O_DEMO_CONTEST: demo_contest = optarg; break;
+        case O_DEMO_PLAN: demo_plan = optarg; break;
         case O_THREADS: cfg.threads = (unsigned)atoi(optarg); break;
         case O_BASE: cfg.base_url = optarg; break;
         case O_PROXY: cfg.trusted_proxy = optarg; break;
@@ -514,6 +437,15 @@ int cli_serve(int argc, char **argv)
         case O_CONNS: cfg.conn_limit = (unsigned)atoi(optarg); break;
         case O_TIMEOUT: cfg.timeout_s = (unsigned)atoi(optarg); break;
         case O_NORL: cfg.rate_limits = 0; break;
+        case O_BANKMAX: {
+            long mb = atol(optarg);
+            if (mb < 1 || mb > 1024) {
+                fprintf(stderr, "cchc-quiz: --bank-max-mb: 1 to 1024\n");
+                return 2;
+            }
+            cfg.bank_body_max = (size_t)mb * 1024 * 1024;
+            break;
+        }
         case O_LEVEL: {
             int l = log_level_from_name(optarg);
             if (l < 0) {
@@ -551,11 +483,13 @@ int cli_serve(int argc, char **argv)
         }
     }
     log_set_access(access_f);
-    if (demo && cli_load_demo(cfg.db_path, banks, demo_contest) != 0) {
+    if (demo && cli_load_demo(cfg.db_path, banks, demo_contest, demo_plan) != 0) {
         fprintf(stderr, "cchc-quiz: the demo could not be loaded\n");
         return 1;
     }
     char err[512];
+    if (cli_cert_prepare(cfg.db_path, cfg.base_url) != 0)
+        return 1;
     if (writer_start(cfg.db_path, attempt_tick, err, sizeof err) != 0) {
         fprintf(stderr, "cchc-quiz: %s\n", err);
         return 1;

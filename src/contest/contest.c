@@ -37,6 +37,8 @@ int contest_track_from_name(const char *name)
 static const char *const field_modes[] = {"off", "optional", "required"};
 static const char *const review_modes[] = {"after_submit", "after_close", "never"};
 static const char *const agg_modes[] = {"best", "sum"};
+static const char *const cert_who_modes[] = {"finished", "min_score", "off"};
+#define DEFAULT_SIGNER_TITLE "TM. Ban Tổ chức"
 
 static int pick(const char *s, const char *const *names, int n)
 {
@@ -65,6 +67,8 @@ static void settings_default(contest_settings *s)
     s->aggregate = AGG_BEST;
     s->grace_ms = 10000;
     s->points = 1;
+    s->cert_who = CERT_WHO_FINISHED;
+    snprintf(s->cert_signer_title, sizeof s->cert_signer_title, "%s", DEFAULT_SIGNER_TITLE);
 }
 
 int contest_settings_parse(const char *text, contest_settings *s)
@@ -119,6 +123,20 @@ int contest_settings_parse(const char *text, contest_settings *s)
     v = json_object_get(j, "points_per_question");
     if (json_is_integer(v))
         s->points = (int)json_integer_value(v);
+    json_t *cert = json_object_get(j, "certificate");
+    m = pick(json_string_value(json_object_get(cert, "who")), cert_who_modes, 3);
+    if (m >= 0)
+        s->cert_who = m;
+    v = json_object_get(cert, "min_score");
+    if (json_is_integer(v))
+        s->cert_min_score = (int)json_integer_value(v);
+    s->cert_show_score = json_is_true(json_object_get(cert, "show_score"));
+    const char *signer = json_string_value(json_object_get(cert, "signer_title"));
+    if (signer)
+        snprintf(s->cert_signer_title, sizeof s->cert_signer_title, "%s", signer);
+    signer = json_string_value(json_object_get(cert, "signer_name"));
+    if (signer)
+        snprintf(s->cert_signer_name, sizeof s->cert_signer_name, "%s", signer);
     json_decref(j);
     return 0;
 }
@@ -166,12 +184,18 @@ json_t *contest_settings_json(const contest_settings *s)
     json_t *ranking = json_array();
     for (int i = 0; i < s->ranking.n; i++)
         json_array_append_new(ranking, json_string(rank_key_name(s->ranking.keys[i])));
-    return json_pack("{s:o, s:{s:s, s:s, s:s}, s:s, s:o, s:s, s:i, s:i}", "tracks", tracks,
-                     "registration", "cccd", field_modes[s->cccd], "email",
-                     field_modes[s->email], "consent_text", s->consent_text, "review",
-                     review_modes[s->review], "ranking", ranking, "aggregate",
-                     agg_modes[s->aggregate], "grace_seconds", s->grace_ms / 1000,
-                     "points_per_question", s->points);
+    json_t *out = json_pack("{s:o, s:{s:s, s:s, s:s}, s:s, s:o, s:s, s:i, s:i}", "tracks",
+                            tracks, "registration", "cccd", field_modes[s->cccd], "email",
+                            field_modes[s->email], "consent_text", s->consent_text, "review",
+                            review_modes[s->review], "ranking", ranking, "aggregate",
+                            agg_modes[s->aggregate], "grace_seconds", s->grace_ms / 1000,
+                            "points_per_question", s->points);
+    json_object_set_new(out, "certificate",
+                        json_pack("{s:s, s:i, s:b, s:s, s:s}", "who",
+                                  cert_who_modes[s->cert_who], "min_score", s->cert_min_score,
+                                  "show_score", s->cert_show_score, "signer_title",
+                                  s->cert_signer_title, "signer_name", s->cert_signer_name));
+    return out;
 }
 
 /* ---- loading a contest file ---- */
@@ -280,6 +304,43 @@ static int get_time(ctx *x, json_t *obj, const char *path, const char *name, int
     return 0;
 }
 
+static int parse_certificate(ctx *x, json_t *doc, contest_settings *s)
+{
+    json_t *cert = json_object_get(doc, "certificate");
+    if (!cert)
+        return 0;
+    static const char *const allowed[] = {"who", "min_score", "show_score", "signer_title",
+                                          "signer_name", NULL};
+    if (!json_is_object(cert))
+        return fail(x, "certificate", "phải là đối tượng");
+    if (check_keys(x, cert, "certificate", allowed) != 0)
+        return -1;
+    const char *v;
+    long long n;
+    if (get_str(x, cert, "certificate", "who", 0, 16, &v) != 0)
+        return -1;
+    if (v && (s->cert_who = pick(v, cert_who_modes, 3)) < 0)
+        return fail(x, "certificate.who", "phải là finished, min_score hoặc off");
+    if (get_int(x, cert, "certificate", "min_score", 0, 100000, 0, &n) != 0)
+        return -1;
+    s->cert_min_score = (int)n;
+    if (s->cert_who == CERT_WHO_MIN_SCORE && !json_object_get(cert, "min_score"))
+        return fail(x, "certificate.min_score", "bắt buộc khi who là min_score");
+    json_t *show = json_object_get(cert, "show_score");
+    if (show && !json_is_boolean(show))
+        return fail(x, "certificate.show_score", "phải là true hoặc false");
+    s->cert_show_score = json_is_true(show);
+    if (get_str(x, cert, "certificate", "signer_title", 0, 300, &v) != 0)
+        return -1;
+    if (v)
+        snprintf(s->cert_signer_title, sizeof s->cert_signer_title, "%s", v);
+    if (get_str(x, cert, "certificate", "signer_name", 0, 300, &v) != 0)
+        return -1;
+    if (v)
+        snprintf(s->cert_signer_name, sizeof s->cert_signer_name, "%s", v);
+    return 0;
+}
+
 static int parse_settings(ctx *x, json_t *doc, contest_settings *s)
 {
     settings_default(s);
@@ -359,7 +420,7 @@ static int parse_settings(ctx *x, json_t *doc, contest_settings *s)
     if (get_int(x, doc, "", "points_per_question", 1, 100, 1, &n) != 0)
         return -1;
     s->points = (int)n;
-    return 0;
+    return parse_certificate(x, doc, s);
 }
 
 static int load_banks(ctx *x, db_conn *c, json_t *doc, int64_t contest_id)
@@ -546,7 +607,7 @@ static int load_rounds(ctx *x, db_conn *c, json_t *doc, int64_t contest_id, unsi
         snprintf(path, sizeof path, "rounds[%zu]", i);
         static const char *const allowed[] = {
             "id", "title", "opens_at", "closes_at", "duration_seconds", "attempts", "counting",
-            "shuffle_questions", "shuffle_options", "blueprint", "prediction", NULL};
+            "shuffle_questions", "shuffle_options", "blueprint", "prediction", "freeze_at", NULL};
         if (!json_is_object(r))
             return fail(x, path, "phải là đối tượng");
         if (check_keys(x, r, path, allowed) != 0)
@@ -572,6 +633,15 @@ static int load_rounds(ctx *x, db_conn *c, json_t *doc, int64_t contest_id, unsi
             char f[48];
             snprintf(f, sizeof f, "%s.closes_at", path);
             return fail(x, f, "phải sau thời điểm mở (opens_at)");
+        }
+        int64_t freeze = 0;
+        int has_freeze = json_object_get(r, "freeze_at") && !json_is_null(json_object_get(r, "freeze_at"));
+        if (has_freeze && get_time(x, r, path, "freeze_at", &freeze) != 0)
+            return -1;
+        if (has_freeze && (freeze < opens || freeze > closes)) {
+            char f[48];
+            snprintf(f, sizeof f, "%s.freeze_at", path);
+            return fail(x, f, "phải nằm trong khoảng từ opens_at đến closes_at");
         }
         static const char *const countings[] = {"best", "last"};
         int cnt = counting ? pick(counting, countings, 2) : COUNT_BEST;
@@ -613,6 +683,15 @@ static int load_rounds(ctx *x, db_conn *c, json_t *doc, int64_t contest_id, unsi
         free(bp);
         if (rc != SQLITE_DONE)
             return fail(x, path, "không ghi được: %s", sqlite3_errmsg(db_handle(c)));
+        st = db_stmt(c, Q_ROUND_SET_FREEZE);
+        sqlite3_bind_int64(st, 1, contest_id);
+        db_bind_text(st, 2, id);
+        if (has_freeze)
+            sqlite3_bind_int64(st, 3, freeze);
+        rc = sqlite3_step(st);
+        db_done(st);
+        if (rc != SQLITE_DONE)
+            return fail(x, path, "không ghi được: %s", sqlite3_errmsg(db_handle(c)));
     }
     return 0;
 }
@@ -626,7 +705,7 @@ int contest_load(db_conn *c, json_t *doc, int64_t now_ms, int64_t *contest_id, c
     static const char *const allowed[] = {
         "format", "id", "title", "organiser", "rules", "banks", "tracks", "registration",
         "review", "ranking", "aggregate", "grace_seconds", "points_per_question", "units",
-        "rounds", NULL};
+        "rounds", "certificate", NULL};
     if (check_keys(&x, doc, "", allowed) != 0)
         return -1;
     const char *format, *id, *title, *organiser, *rules;

@@ -12,6 +12,8 @@ enum { FIELD_OFF = 0, FIELD_OPTIONAL = 1, FIELD_REQUIRED = 2 };
 enum { REVIEW_AFTER_SUBMIT = 0, REVIEW_AFTER_CLOSE = 1, REVIEW_NEVER = 2 };
 enum { AGG_BEST = 0, AGG_SUM = 1 };
 enum { COUNT_BEST = 0, COUNT_LAST = 1 };
+/* Who gets a participation certificate (docs/contest-format.md). */
+enum { CERT_WHO_FINISHED = 0, CERT_WHO_MIN_SCORE = 1, CERT_WHO_OFF = 2 };
 /* Tracks share the bank's numbering: 1 civil servants, 2 citizens. */
 enum { TRACK_CBCCVC = 1, TRACK_CITIZEN = 2 };
 
@@ -25,6 +27,11 @@ typedef struct contest_settings {
     int aggregate;         /* AGG_* */
     int grace_ms;
     int points;            /* per question */
+    int cert_who;          /* CERT_WHO_* */
+    int cert_min_score;    /* points, for CERT_WHO_MIN_SCORE */
+    int cert_show_score;   /* print the score on the certificate */
+    char cert_signer_title[304];
+    char cert_signer_name[304];
 } contest_settings;
 
 /* Parses the settings JSON stored with a contest; unknown or missing parts

@@ -7,6 +7,7 @@
 
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/text.h"
 
 const char *const db_query_sql[Q_COUNT] = {
 #define DB_QUERY_SQL(name, sql) sql,
@@ -73,6 +74,17 @@ fail:
     return -1;
 }
 
+/* SQL cchc_fold_key(text): text_fold_key (util/text.h), NULL for NULL or bad UTF-8. */
+static void sql_fold_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    const unsigned char *t = argc == 1 ? sqlite3_value_text(argv[0]) : NULL;
+    char *key = t ? text_fold_key((const char *)t) : NULL;
+    if (key)
+        sqlite3_result_text(ctx, key, -1, free);
+    else
+        sqlite3_result_null(ctx);
+}
+
 db_conn *db_open(const char *path, int readonly, char *err, size_t errn)
 {
     db_conn *c = calloc(1, sizeof *c);
@@ -87,6 +99,8 @@ db_conn *db_open(const char *path, int readonly, char *err, size_t errn)
         goto fail;
     }
     sqlite3_busy_timeout(c->h, 5000);
+    sqlite3_create_function(c->h, "cchc_fold_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                            sql_fold_key, NULL, NULL);
     sqlite3_extended_result_codes(c->h, 1);
     const char *pragmas = readonly
         ? "PRAGMA foreign_keys = ON; PRAGMA cache_size = -16000;"

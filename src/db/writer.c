@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "quiz/live.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -51,6 +52,7 @@ static void run_batch(writer_job *list)
         log_error("writer: batch of %d not committed: %s", n, sqlite3_errmsg(db_handle(W.conn)));
         db_rollback(W.conn);
     }
+    live_batch_end(ok);
     W.batches++;
     W.jobs += (uint64_t)n;
     writer_job *j = list;
@@ -76,8 +78,10 @@ static void run_tick(void)
     if (db_begin(W.conn) != SQLITE_OK)
         return;
     W.tick(W.conn, clock_now_ms());
-    if (db_commit(W.conn) != SQLITE_OK)
+    int ok = db_commit(W.conn) == SQLITE_OK;
+    if (!ok)
         db_rollback(W.conn);
+    live_batch_end(ok);
 }
 
 static void *writer_main(void *arg)
@@ -133,6 +137,7 @@ int writer_start(const char *path, void (*tick)(db_conn *c, int64_t now_ms), cha
         snprintf(err, errn, "writer: %s", sqlite3_errmsg(h));
         return -1;
     }
+    live_watch(h);
     W.tick = tick;
     W.stopping = 0;
     if (pthread_create(&W.thread, NULL, writer_main, NULL) != 0) {

@@ -194,7 +194,8 @@ void h_round_board(req *r)
     if (track < 0)
         return;
     app_err e;
-    json_t *j = board_round(db_reader(), id, track, limit, offset, clock_now_ms(), &e);
+    json_t *j = board_round_view(db_reader(), id, track, limit, offset, clock_now_ms(),
+                                 BOARD_PUBLIC, &e);
     if (!j)
         reply_app_err(r, &e);
     else
@@ -210,7 +211,8 @@ void h_contest_board(req *r)
     if (track < 0)
         return;
     app_err e;
-    json_t *j = board_contest(db_reader(), r->params[0], track, limit, offset, &e);
+    json_t *j = board_contest_view(db_reader(), r->params[0], track, limit, offset,
+                                   clock_now_ms(), BOARD_PUBLIC, &e);
     if (!j)
         reply_app_err(r, &e);
     else

@@ -10,6 +10,7 @@
 #include "http/handlers.h"
 #include "http/ratelimit.h"
 #include "http/server.h"
+#include "plan/store.h"
 #include "quiz/board.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -21,6 +22,7 @@ typedef struct staff_ctx {
     char csrf[AUTH_TOKEN_HEX];
     char pw_hash[crypto_pwhash_STRBYTES];
     unsigned role;
+    char agency[72];       /* reporters: the plan agency */
     bank *bank;
     json_t *doc;
 } staff_ctx;
@@ -148,9 +150,10 @@ void h_logout(req *r)
 
 void h_staff_me(req *r)
 {
-    reply_json_new(r, 200, json_pack("{s:s, s:s, s:s}", "username", r->staff.username, "role",
-                                     auth_role_name(r->staff.role), "csrf_token",
-                                     r->staff.csrf));
+    reply_json_new(r, 200, json_pack("{s:s, s:s, s:s, s:s*}", "username", r->staff.username,
+                                     "role", auth_role_name(r->staff.role), "csrf_token",
+                                     r->staff.csrf, "agency",
+                                     r->staff.agency[0] ? r->staff.agency : NULL));
 }
 
 static int user_run(req *r, db_conn *c)
@@ -162,6 +165,15 @@ static int user_run(req *r, db_conn *c)
     db_bind_text(st, 3, auth_role_name(x->role));
     sqlite3_bind_int64(st, 4, clock_now_ms());
     int rc = sqlite3_step(st);
+    db_done(st);
+    if (rc != SQLITE_DONE) {
+        reply_error(r, 503, "unavailable", NULL, "Không ghi được tài khoản");
+        return -1;
+    }
+    st = db_stmt(c, Q_USER_SET_AGENCY);
+    db_bind_text(st, 1, x->username);
+    db_bind_text(st, 2, x->agency[0] ? x->agency : NULL);
+    rc = sqlite3_step(st);
     db_done(st);
     if (rc != SQLITE_DONE) {
         reply_error(r, 503, "unavailable", NULL, "Không ghi được tài khoản");
@@ -200,8 +212,20 @@ void h_user_add(req *r)
     x->role = auth_role_from_name(role);
     if (!x->role) {
         staff_ctx_free(x);
-        reply_error(r, 400, "validation", "role", "Vai trò phải là admin, organiser hoặc judge");
+        reply_error(r, 400, "validation", "role",
+                    "Vai trò phải là admin, organiser, judge hoặc reporter");
         return;
+    }
+    if (x->role == ROLE_REPORTER) {
+        const char *agency = str_field(r, "agency", 64);
+        if (!agency || !plan_agency_known(db_reader(), agency)) {
+            if (agency)
+                reply_error(r, 400, "validation", "agency",
+                            "Không có cơ quan \"%s\" trong các kế hoạch đã nạp", agency);
+            staff_ctx_free(x);
+            return;
+        }
+        snprintf(x->agency, sizeof x->agency, "%s", agency);
     }
     snprintf(x->username, sizeof x->username, "%s", user);
     if (auth_password_hash(pw, x->pw_hash) != 0) {
@@ -210,67 +234,6 @@ void h_user_add(req *r)
         return;
     }
     req_defer(r, user_run, x, staff_ctx_free);
-}
-
-void h_banks(req *r)
-{
-    db_conn *c = db_reader();
-    sqlite3_stmt *st = db_stmt(c, Q_BANK_LIST);
-    json_t *list = json_array();
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        char t[40];
-        clock_iso_utc(sqlite3_column_int64(st, 4), t, sizeof t);
-        json_array_append_new(list, json_pack("{s:s, s:i, s:s, s:s, s:I}", "bank_id",
-                                              db_col_text(st, 1), "version",
-                                              sqlite3_column_int(st, 2), "title",
-                                              db_col_text(st, 3), "imported_at", t, "questions",
-                                              (json_int_t)sqlite3_column_int64(st, 5)));
-    }
-    db_done(st);
-    reply_json_new(r, 200, json_pack("{s:o}", "banks", list));
-}
-
-static int bank_run(req *r, db_conn *c)
-{
-    staff_ctx *x = r->ctx;
-    bank_store_result res;
-    char err[300];
-    if (bank_store(c, x->bank, r->body.data, r->body.len, req_arg(r, "name"), r->staff.username,
-                   clock_now_ms(), &res, err, sizeof err) != 0) {
-        reply_error(r, 503, "unavailable", NULL, "Không ghi được ngân hàng câu hỏi: %s", err);
-        return -1;
-    }
-    reply_json_new(r, res.unchanged ? 200 : 201,
-                   json_pack("{s:s, s:i, s:i, s:b}", "bank_id", x->bank->id, "version",
-                             res.version, "questions", res.questions, "unchanged",
-                             res.unchanged));
-    return 0;
-}
-
-void h_bank_upload(req *r)
-{
-    bank_report *rep = bank_report_new();
-    const char *name = req_arg(r, "name");
-    bank *b = rep ? bank_parse_json(r->body.data ? r->body.data : "", r->body.len,
-                                    name ? name : "upload.json", rep)
-                  : NULL;
-    if (!b) {
-        json_t *problems = rep ? bank_report_to_json(rep) : json_array();
-        json_t *body = json_pack("{s:{s:s, s:s, s:s}, s:o}", "error", "code", "validation",
-                                 "message", "Ngân hàng câu hỏi có lỗi, chưa có gì được lưu",
-                                 "field", "body", "problems", problems);
-        bank_report_free(rep);
-        reply_json_new(r, 400, body);
-        return;
-    }
-    bank_report_free(rep);
-    staff_ctx *x = calloc(1, sizeof *x);
-    if (!x) {
-        bank_free(b);
-        return;
-    }
-    x->bank = b;
-    req_defer(r, bank_run, x, staff_ctx_free);
 }
 
 void h_admin_contests(req *r)

@@ -9,11 +9,12 @@
 
 /* Burst and refill per class: register 20 then 1 every 3 s, login 10 then
  * 1 every 6 s, start 30 then 1 a second per address (many people share an
- * office address), and 10 then 1 every 2 s per participant. */
+ * office address), and 10 then 1 every 2 s per participant; certificate
+ * verification 60 then 2 a second per address. */
 static const struct {
     double burst;
     double per_sec;
-} rl_conf[RL_CLASSES] = {{20, 1.0 / 3}, {10, 1.0 / 6}, {30, 1.0}, {10, 0.5}};
+} rl_conf[RL_CLASSES] = {{20, 1.0 / 3}, {10, 1.0 / 6}, {30, 1.0}, {10, 0.5}, {60, 2.0}};
 
 typedef struct {
     char ip[48];

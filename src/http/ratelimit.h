@@ -7,7 +7,8 @@ typedef enum {
     RL_LOGIN = 1,    /* per address */
     RL_START = 2,    /* per address */
     RL_START_ACCOUNT = 3, /* per participant */
-    RL_CLASSES = 4
+    RL_VERIFY = 4,   /* per address: certificate verification */
+    RL_CLASSES = 5
 } rl_class;
 
 #define RL_LOCKOUT_FAILURES 5

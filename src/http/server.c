@@ -13,7 +13,9 @@
 #include "auth/auth.h"
 #include "db/db.h"
 #include "http/http.h"
+#include "http/offload.h"
 #include "http/ratelimit.h"
+#include "http/sse.h"
 #include "http/routes.h"
 #include "http/static.h"
 #include "util/clock.h"
@@ -63,8 +65,33 @@ int64_t req_param_id(req *r, int i)
     return v > 0 ? v : -1;
 }
 
+static void drop_stream(req *r)
+{
+    if (r->stream_read && r->stream_free)
+        r->stream_free(r->stream_cls);
+    r->stream_read = NULL;
+    r->stream_cls = NULL;
+    r->stream_free = NULL;
+}
+
+void reply_stream(req *r, int status, const char *content_type,
+                  long (*read)(void *cls, char *out, size_t max), void *cls,
+                  void (*free_cls)(void *cls))
+{
+    free(r->reply);
+    r->reply = NULL;
+    r->reply_len = 0;
+    drop_stream(r);
+    r->status = status;
+    r->content_type = content_type;
+    r->stream_read = read;
+    r->stream_cls = cls;
+    r->stream_free = free_cls;
+}
+
 void reply_take(req *r, int status, const char *content_type, char *body, size_t len)
 {
+    drop_stream(r);
     free(r->reply);
     r->status = status;
     r->content_type = content_type;
@@ -123,7 +150,7 @@ static void job_done(writer_job *job, int committed)
         reply_error(r, 503, "unavailable", NULL,
                     "Máy chủ tạm thời không ghi được dữ liệu (bộ nhớ lưu trữ đầy hoặc đang bảo "
                     "trì); thao tác chưa được lưu, vui lòng thử lại sau ít phút");
-    else if (!r->reply)
+    else if (!r->reply && !r->stream_read)
         reply_error(r, 500, "internal", NULL, "Lỗi máy chủ");
     r->state = ST_READY;
     MHD_resume_connection(r->conn);
@@ -140,12 +167,125 @@ void req_defer(req *r, int (*run)(req *r, db_conn *c), void *ctx, void (*ctx_fre
     r->state = ST_DEFERRED;
 }
 
+/* ---- pausing streams, and background work ---- */
+
+void reply_callback(req *r, int status, const char *content_type, reply_read_fn read, void *cls,
+                    void (*cls_free)(void *cls))
+{
+    r->status = status;
+    r->content_type = content_type;
+    r->reply_read = read;
+    r->reply_cls = cls;
+    r->reply_cls_free = cls_free;
+}
+
+void *req_connection(req *r)
+{
+    return r->conn;
+}
+
+typedef struct pause_stream {
+    reply_read_fn read;
+    void *cls;
+    void (*cls_free)(void *cls);
+} pause_stream;
+
+static ssize_t pause_stream_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+    pause_stream *h = cls;
+    return (ssize_t)h->read(h->cls, pos, out, max);
+}
+
+static void pause_stream_free(void *cls)
+{
+    pause_stream *h = cls;
+    if (h->cls_free)
+        h->cls_free(h->cls);
+    free(h);
+}
+
+static void offload_job(void *arg)
+{
+    req *r = arg;
+    db_conn *c = db_reader();
+    if (!c)
+        reply_error(r, 503, "unavailable", NULL, "Cơ sở dữ liệu tạm thời không truy cập được");
+    else
+        r->offload_run(r, c);
+    if (!r->reply && !r->stream_read && !r->reply_read)
+        reply_error(r, 500, "internal", NULL, "Lỗi máy chủ");
+    r->state = ST_READY;
+    MHD_resume_connection(r->conn);
+}
+
+void req_offload(req *r, void (*run)(req *r, db_conn *c), void *ctx, void (*ctx_free)(void *))
+{
+    r->offload_run = run;
+    r->ctx = ctx;
+    r->ctx_free = ctx_free;
+    r->offload = 1;
+    r->state = ST_DEFERRED;
+}
+
 /* ---- sending ---- */
+
+/* The response's own copy of a streamed reply's state. */
+typedef struct stream_ctx {
+    long (*read)(void *cls, char *out, size_t max);
+    void *cls;
+    void (*free)(void *cls);
+} stream_ctx;
+
+static ssize_t stream_reader(void *cls, uint64_t pos, char *out, size_t max)
+{
+    (void)pos;
+    stream_ctx *s = cls;
+    long n = s->read(s->cls, out, max);
+    if (n > 0)
+        return (ssize_t)n;
+    return n == 0 ? MHD_CONTENT_READER_END_OF_STREAM : MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+static void stream_release(void *cls)
+{
+    stream_ctx *s = cls;
+    if (s->free)
+        s->free(s->cls);
+    free(s);
+}
 
 static enum MHD_Result send_reply(req *r)
 {
     struct MHD_Response *resp;
-    if (!r->reply) {
+    if (r->reply_read) {
+        pause_stream *h = malloc(sizeof *h);
+        if (!h)
+            return MHD_NO;
+        *h = (pause_stream){r->reply_read, r->reply_cls, r->reply_cls_free};
+        r->reply_read = NULL;
+        resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, pause_stream_read,
+                                                 h, pause_stream_free);
+        if (!resp) {
+            pause_stream_free(h);
+            return MHD_NO;
+        }
+    } else if (r->stream_read) {
+        stream_ctx *s = malloc(sizeof *s);
+        if (!s)
+            return MHD_NO;
+        s->read = r->stream_read;
+        s->cls = r->stream_cls;
+        s->free = r->stream_free;
+        r->stream_read = NULL;
+        r->stream_cls = NULL;
+        r->stream_free = NULL;
+        resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_reader, s,
+                                                 stream_release);
+        if (!resp) {
+            stream_release(s);
+            return MHD_NO;
+        }
+    } else if (!r->reply) {
         resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
     } else {
         resp = MHD_create_response_from_buffer(r->reply_len, r->reply, MHD_RESPMEM_MUST_FREE);
@@ -297,7 +437,10 @@ static int check_preconditions(req *r)
     static const struct {
         unsigned flag;
         rl_class cls;
-    } limits[] = {{RF_RL_REGISTER, RL_REGISTER}, {RF_RL_LOGIN, RL_LOGIN}, {RF_RL_START, RL_START}};
+    } limits[] = {{RF_RL_REGISTER, RL_REGISTER},
+                  {RF_RL_LOGIN, RL_LOGIN},
+                  {RF_RL_START, RL_START},
+                  {RF_RL_VERIFY, RL_VERIFY}};
     for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
         if (!(rt->flags & limits[i].flag))
             continue;
@@ -357,7 +500,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         client_ip(conn, r->ip, sizeof r->ip);
         char allow[64];
         r->route = routes_match(method, url, r, allow, sizeof allow);
-        size_t limit = r->route ? r->route->body_max : 0;
+        size_t limit = route_body_max(r->route);
         buf_init(&r->body, limit ? limit : 1024);
         if (!r->route && strncmp(url, "/api/", 5) != 0 &&
             (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)) {
@@ -392,7 +535,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             buf_append(&r->body, upload_data, *upload_size) != 0) {
             r->too_large = 1;
             reply_error(r, 413, "too_large", NULL, "Dữ liệu gửi lên quá lớn (tối đa %zu byte)",
-                        r->route ? r->route->body_max : 0);
+                        route_body_max(r->route));
         }
         *upload_size = 0;
         return MHD_YES;
@@ -405,7 +548,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->route->handler(r);
     if (r->state == ST_DEFERRED) {
         MHD_suspend_connection(conn);
-        writer_submit(&r->job);
+        if (r->offload)
+            offload_submit(offload_job, r);
+        else
+            writer_submit(&r->job);
         return MHD_YES;
     }
     return send_reply(r);
@@ -423,6 +569,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     log_access(r->ip, r->method, r->url, r->status, clock_mono_ms() - r->t0);
     if (r->ctx_free)
         r->ctx_free(r->ctx);
+    drop_stream(r);
+    if (r->reply_read && r->reply_cls_free)
+        r->reply_cls_free(r->reply_cls);
     json_decref(r->json);
     buf_free(&r->body);
     free(r->reply);
@@ -485,11 +634,14 @@ int server_run(const server_config *cfg)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    sse_start();
     log_info("serving on http://%s:%d/ (%u threads, database %s)",
              cfg->bind ? cfg->bind : "localhost", cfg->port, threads, cfg->db_path);
     while (!g_stop)
         pause();
     log_info("stopping");
+    sse_stop();
+    offload_stop();
     MHD_stop_daemon(d);
     static_free();
     return 0;

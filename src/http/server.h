@@ -2,6 +2,7 @@
  * size and rate checks, static files, access log. */
 #ifndef CCHC_SERVER_H
 #define CCHC_SERVER_H
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct server_config {
@@ -16,6 +17,7 @@ typedef struct server_config {
     unsigned per_ip_limit;     /* 0: no per-address cap */
     unsigned timeout_s;
     int rate_limits;           /* 0 turns the per-address rate limits off (benchmarks) */
+    size_t bank_body_max;      /* bank uploads, bytes; 0: the route table's 10 MiB */
 } server_config;
 
 /* Serves until SIGINT or SIGTERM. Returns 0 on a clean stop, -1 if it could

@@ -8,6 +8,9 @@
 #include "util/clock.h"
 #include "util/log.h"
 
+#define RESULT_SOURCE_COLS "round_id, participant_id, attempt_id, track, unit_id, score, " \
+    "max_score, correct, total, duration_ms, submitted_at"
+
 static int contest_by_key(db_conn *c, const char *key, int64_t *id, contest_settings *s)
 {
     sqlite3_stmt *st = db_stmt(c, Q_CONTEST_BY_KEY);
@@ -30,10 +33,22 @@ static json_t *iso(int64_t ms)
     return json_string(t);
 }
 
+static json_t *iso_or_null(sqlite3_stmt *st, int col)
+{
+    return sqlite3_column_type(st, col) == SQLITE_NULL ? json_null()
+                                                        : iso(sqlite3_column_int64(st, col));
+}
+
 json_t *board_round(db_conn *c, int64_t round_id, int track, int limit, int offset, int64_t now,
                     app_err *e)
 {
-    sqlite3_stmt *st = db_stmt(c, Q_ROUND_BY_ID);
+    return board_round_view(c, round_id, track, limit, offset, now, BOARD_STAFF, e);
+}
+
+json_t *board_round_view(db_conn *c, int64_t round_id, int track, int limit, int offset,
+                         int64_t now, int view, app_err *e)
+{
+    sqlite3_stmt *st = db_stmt(c, Q_ROUND_BOARD_INFO);
     if (!st) {
         APP_ERR(e, 503, "unavailable", NULL, "Không đọc được dữ liệu");
         return NULL;
@@ -44,34 +59,46 @@ json_t *board_round(db_conn *c, int64_t round_id, int track, int limit, int offs
         APP_ERR(e, 404, "not_found", NULL, "Không tìm thấy vòng thi");
         return NULL;
     }
-    int64_t contest_id = sqlite3_column_int64(st, 1);
-    int has_perfect = sqlite3_column_type(st, 12) != SQLITE_NULL;
-    int64_t perfect = sqlite3_column_int64(st, 12);
-    int settled = sqlite3_column_type(st, 13) != SQLITE_NULL;
+    int64_t contest_id = sqlite3_column_int64(st, 0);
+    int has_perfect = sqlite3_column_type(st, 1) != SQLITE_NULL;
+    int64_t perfect = sqlite3_column_int64(st, 1);
+    int settled = sqlite3_column_type(st, 2) != SQLITE_NULL;
+    int has_freeze = sqlite3_column_type(st, 3) != SQLITE_NULL;
+    int64_t freeze_at = sqlite3_column_int64(st, 3);
+    int published = sqlite3_column_type(st, 4) != SQLITE_NULL;
+    json_t *freeze_json = iso_or_null(st, 3);
+    json_t *published_json = iso_or_null(st, 4);
     db_done(st);
-    (void)now;
     contest_settings s;
-    st = db_stmt(c, Q_CONTEST_BY_ID);
-    sqlite3_bind_int64(st, 1, contest_id);
-    if (sqlite3_step(st) != SQLITE_ROW || contest_settings_parse(db_col_text(st, 5), &s) != 0) {
-        db_done(st);
+    if (contest_settings_load(c, contest_id, &s) != 0) {
+        json_decref(freeze_json);
+        json_decref(published_json);
         APP_ERR(e, 500, "internal", NULL, "Cài đặt cuộc thi bị hỏng");
         return NULL;
     }
-    db_done(st);
-    int provisional = !settled;
+    int frozen_now = has_freeze && now >= freeze_at && !published;
+    int frozen = view == BOARD_PUBLIC && frozen_now;
+    int provisional = !settled || frozen;
     char order[512];
     rank_order_sql(&s.ranking, provisional, order, sizeof order);
-    char sql[1200];
+    const char *source = frozen
+        ? "(SELECT " RESULT_SOURCE_COLS ", NULL AS prediction_error FROM results "
+          "WHERE round_id = ?1 AND submitted_at < ?5 UNION ALL SELECT " RESULT_SOURCE_COLS
+          ", NULL FROM results_prefreeze WHERE round_id = ?1)"
+        : "results";
+    char sql[2000];
     snprintf(sql, sizeof sql,
              "SELECT p.full_name, u.name, r.track, r.score, r.max_score, r.correct, "
-             "r.duration_ms, r.submitted_at, r.prediction_error FROM results r "
-             "JOIN participants p ON p.id = r.participant_id JOIN units u ON u.id = r.unit_id "
-             "WHERE r.round_id = ?1 AND (?2 = 0 OR r.track = ?2) ORDER BY %s LIMIT ?3 OFFSET ?4",
-             order);
+             "r.duration_ms, r.submitted_at, r.prediction_error, r.participant_id "
+             "FROM %s r JOIN participants p ON p.id = r.participant_id "
+             "JOIN units u ON u.id = r.unit_id WHERE r.round_id = ?1 AND (?2 = 0 OR r.track = ?2) "
+             "AND p.disqualified_at IS NULL ORDER BY %s LIMIT ?3 OFFSET ?4",
+             source, order);
     sqlite3_stmt *q;
     if (sqlite3_prepare_v2(db_handle(c), sql, -1, &q, NULL) != SQLITE_OK) {
         log_error("leaderboard: %s", sqlite3_errmsg(db_handle(c)));
+        json_decref(freeze_json);
+        json_decref(published_json);
         APP_ERR(e, 500, "internal", NULL, "Lỗi máy chủ");
         return NULL;
     }
@@ -79,39 +106,81 @@ json_t *board_round(db_conn *c, int64_t round_id, int track, int limit, int offs
     sqlite3_bind_int(q, 2, track);
     sqlite3_bind_int(q, 3, limit);
     sqlite3_bind_int(q, 4, offset);
+    if (frozen)
+        sqlite3_bind_int64(q, 5, freeze_at);
     json_t *entries = json_array();
     int rank = offset;
     while (sqlite3_step(q) == SQLITE_ROW) {
         json_t *pe = sqlite3_column_type(q, 8) == SQLITE_NULL || provisional
                          ? json_null()
                          : json_integer(sqlite3_column_int64(q, 8));
-        json_array_append_new(
-            entries,
+        json_t *row =
             json_pack("{s:i, s:s, s:s, s:s, s:i, s:i, s:i, s:I, s:o, s:o}", "rank", ++rank,
                       "name", db_col_text(q, 0), "unit", db_col_text(q, 1), "track",
                       contest_track_name(sqlite3_column_int(q, 2)), "score",
                       sqlite3_column_int(q, 3), "max_score", sqlite3_column_int(q, 4), "correct",
                       sqlite3_column_int(q, 5), "duration_ms",
                       (json_int_t)sqlite3_column_int64(q, 6), "submitted_at",
-                      iso(sqlite3_column_int64(q, 7)), "prediction_error", pe));
+                      iso(sqlite3_column_int64(q, 7)), "prediction_error", pe);
+        if (view == BOARD_STAFF)
+            json_object_set_new(row, "participant_id", json_integer(sqlite3_column_int64(q, 9)));
+        json_array_append_new(entries, row);
     }
     sqlite3_finalize(q);
-    st = db_stmt(c, Q_RESULTS_COUNT);
-    sqlite3_bind_int64(st, 1, round_id);
-    sqlite3_bind_int(st, 2, track);
-    int64_t total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    db_done(st);
+    int64_t total = 0;
+    if (frozen) {
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM %s r JOIN participants p ON p.id = r.participant_id "
+                 "WHERE r.round_id = ?1 AND (?2 = 0 OR r.track = ?2) "
+                 "AND p.disqualified_at IS NULL",
+                 source);
+        if (sqlite3_prepare_v2(db_handle(c), sql, -1, &q, NULL) == SQLITE_OK) {
+            sqlite3_bind_int64(q, 1, round_id);
+            sqlite3_bind_int(q, 2, track);
+            sqlite3_bind_int64(q, 5, freeze_at);
+            if (sqlite3_step(q) == SQLITE_ROW)
+                total = sqlite3_column_int64(q, 0);
+            sqlite3_finalize(q);
+        }
+    } else {
+        st = db_stmt(c, Q_RESULTS_COUNT);
+        sqlite3_bind_int64(st, 1, round_id);
+        sqlite3_bind_int(st, 2, track);
+        total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+        db_done(st);
+        st = db_stmt(c, Q_ROUND_DQ_COUNT);
+        sqlite3_bind_int64(st, 1, round_id);
+        sqlite3_bind_int(st, 2, track);
+        sqlite3_bind_int64(st, 3, contest_id);
+        total -= sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+        db_done(st);
+    }
     json_t *ranking = json_array();
     for (int i = 0; i < s.ranking.n; i++)
         json_array_append_new(ranking, json_string(rank_key_name(s.ranking.keys[i])));
-    return json_pack("{s:I, s:b, s:o, s:I, s:o, s:o}", "round_id", (json_int_t)round_id,
-                     "provisional", provisional, "perfect_count",
-                     has_perfect ? json_integer(perfect) : json_null(), "total",
-                     (json_int_t)total, "ranking", ranking, "entries", entries);
+    json_t *out = json_pack("{s:I, s:b, s:o, s:I, s:o, s:b, s:o, s:b, s:o}", "round_id",
+                            (json_int_t)round_id, "provisional", provisional, "perfect_count",
+                            has_perfect && !frozen ? json_integer(perfect) : json_null(),
+                            "total", (json_int_t)total, "ranking", ranking, "frozen", frozen,
+                            "freeze_at", freeze_json, "official", published, "published_at",
+                            published_json);
+    if (view == BOARD_STAFF) {
+        json_object_set_new(out, "public_frozen", json_boolean(frozen_now));
+        json_object_set_new(out, "settled", json_boolean(settled));
+    }
+    json_object_set_new(out, "entries", entries);
+    return out;
 }
 
 json_t *board_contest(db_conn *c, const char *contest_key, int track, int limit, int offset,
                       app_err *e)
+{
+    return board_contest_view(c, contest_key, track, limit, offset, clock_now_ms(), BOARD_STAFF,
+                              e);
+}
+
+json_t *board_contest_view(db_conn *c, const char *contest_key, int track, int limit, int offset,
+                           int64_t now, int view, app_err *e)
 {
     int64_t cid;
     contest_settings s;
@@ -121,20 +190,61 @@ json_t *board_contest(db_conn *c, const char *contest_key, int track, int limit,
                 rc == 1 ? "Không tìm thấy cuộc thi" : "Không đọc được dữ liệu");
         return NULL;
     }
+    int frozen = 0;
+    if (view == BOARD_PUBLIC) {
+        sqlite3_stmt *st = db_stmt(c, Q_CONTEST_FROZEN_ROUNDS);
+        sqlite3_bind_int64(st, 1, cid);
+        sqlite3_bind_int64(st, 2, now);
+        frozen = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0;
+        db_done(st);
+    }
+    int published = 0;
+    json_t *published_json = json_null();
+    sqlite3_stmt *st = db_stmt(c, Q_CONTEST_PUBLICATION);
+    sqlite3_bind_int64(st, 1, cid);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+        published = 1;
+        json_decref(published_json);
+        published_json = iso(sqlite3_column_int64(st, 0));
+    }
+    db_done(st);
     const char *agg = s.aggregate == AGG_SUM ? "sum" : "max";
-    char sql[1200];
-    snprintf(sql, sizeof sql,
-             "SELECT p.full_name, u.name, p.track, %s(r.score) AS total_score, count(*), "
-             "sum(r.duration_ms), max(r.submitted_at) FROM results r "
-             "JOIN rounds ro ON ro.id = r.round_id JOIN participants p ON p.id = r.participant_id "
-             "JOIN units u ON u.id = p.unit_id WHERE ro.contest_id = ?1 "
-             "AND (?2 = 0 OR p.track = ?2) GROUP BY r.participant_id "
-             "ORDER BY total_score DESC, max(r.submitted_at) ASC, r.participant_id "
-             "LIMIT ?3 OFFSET ?4",
-             agg);
+    char sql[2400];
+    if (!frozen) {
+        /* the maintained per-participant totals (contest_scores) */
+        const char *col = s.aggregate == AGG_SUM ? "cs.total" : "cs.best";
+        snprintf(sql, sizeof sql,
+                 "SELECT p.full_name, u.name, p.track, %s, cs.rounds, cs.duration_sum, "
+                 "cs.last_submitted, cs.participant_id FROM contest_scores cs "
+                 "JOIN participants p ON p.id = cs.participant_id "
+                 "JOIN units u ON u.id = p.unit_id WHERE cs.contest_id = ?1 "
+                 "AND (?2 = 0 OR p.track = ?2) AND p.disqualified_at IS NULL "
+                 "ORDER BY %s DESC, cs.last_submitted ASC, cs.participant_id "
+                 "LIMIT ?3 OFFSET ?4",
+                 col, col);
+    } else {
+        snprintf(sql, sizeof sql,
+                 "WITH src AS (SELECT r.participant_id, r.score, r.duration_ms, r.submitted_at "
+                 "FROM results r JOIN rounds ro ON ro.id = r.round_id WHERE ro.contest_id = ?1 "
+                 "AND NOT (ro.freeze_at IS NOT NULL AND ro.published_at IS NULL "
+                 "AND ?5 >= ro.freeze_at AND r.submitted_at >= ro.freeze_at) "
+                 "UNION ALL SELECT f.participant_id, f.score, f.duration_ms, f.submitted_at "
+                 "FROM results_prefreeze f JOIN rounds ro ON ro.id = f.round_id "
+                 "WHERE ro.contest_id = ?1 AND ro.freeze_at IS NOT NULL "
+                 "AND ro.published_at IS NULL AND ?5 >= ro.freeze_at) "
+                 "SELECT p.full_name, u.name, p.track, %s(src.score) AS total_score, count(*), "
+                 "sum(src.duration_ms), max(src.submitted_at), src.participant_id FROM src "
+                 "JOIN participants p ON p.id = src.participant_id "
+                 "JOIN units u ON u.id = p.unit_id WHERE (?2 = 0 OR p.track = ?2) "
+                 "AND p.disqualified_at IS NULL GROUP BY src.participant_id "
+                 "ORDER BY total_score DESC, max(src.submitted_at) ASC, src.participant_id "
+                 "LIMIT ?3 OFFSET ?4",
+                 agg);
+    }
     sqlite3_stmt *q;
     if (sqlite3_prepare_v2(db_handle(c), sql, -1, &q, NULL) != SQLITE_OK) {
         log_error("contest board: %s", sqlite3_errmsg(db_handle(c)));
+        json_decref(published_json);
         APP_ERR(e, 500, "internal", NULL, "Lỗi máy chủ");
         return NULL;
     }
@@ -142,20 +252,26 @@ json_t *board_contest(db_conn *c, const char *contest_key, int track, int limit,
     sqlite3_bind_int(q, 2, track);
     sqlite3_bind_int(q, 3, limit);
     sqlite3_bind_int(q, 4, offset);
+    if (frozen)
+        sqlite3_bind_int64(q, 5, now);
     json_t *entries = json_array();
     int rank = offset;
-    while (sqlite3_step(q) == SQLITE_ROW)
-        json_array_append_new(
-            entries, json_pack("{s:i, s:s, s:s, s:s, s:i, s:i, s:I, s:o}", "rank", ++rank, "name",
-                               db_col_text(q, 0), "unit", db_col_text(q, 1), "track",
-                               contest_track_name(sqlite3_column_int(q, 2)), "score",
-                               sqlite3_column_int(q, 3), "rounds_counted",
-                               sqlite3_column_int(q, 4), "duration_ms",
-                               (json_int_t)sqlite3_column_int64(q, 5), "last_submitted_at",
-                               iso(sqlite3_column_int64(q, 6))));
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        json_t *row = json_pack(
+            "{s:i, s:s, s:s, s:s, s:i, s:i, s:I, s:o}", "rank", ++rank, "name",
+            db_col_text(q, 0), "unit", db_col_text(q, 1), "track",
+            contest_track_name(sqlite3_column_int(q, 2)), "score", sqlite3_column_int(q, 3),
+            "rounds_counted", sqlite3_column_int(q, 4), "duration_ms",
+            (json_int_t)sqlite3_column_int64(q, 5), "last_submitted_at",
+            iso(sqlite3_column_int64(q, 6)));
+        if (view == BOARD_STAFF)
+            json_object_set_new(row, "participant_id", json_integer(sqlite3_column_int64(q, 7)));
+        json_array_append_new(entries, row);
+    }
     sqlite3_finalize(q);
-    return json_pack("{s:s, s:s, s:o}", "contest_id", contest_key, "aggregate",
-                     s.aggregate == AGG_SUM ? "sum" : "best", "entries", entries);
+    return json_pack("{s:s, s:s, s:b, s:b, s:o, s:o}", "contest_id", contest_key, "aggregate",
+                     s.aggregate == AGG_SUM ? "sum" : "best", "frozen", frozen, "official",
+                     published, "published_at", published_json, "entries", entries);
 }
 
 json_t *board_units(db_conn *c, const char *contest_key, app_err *e)
@@ -168,7 +284,7 @@ json_t *board_units(db_conn *c, const char *contest_key, app_err *e)
                 rc == 1 ? "Không tìm thấy cuộc thi" : "Không đọc được dữ liệu");
         return NULL;
     }
-    sqlite3_stmt *st = db_stmt(c, Q_UNIT_STATS);
+    sqlite3_stmt *st = db_stmt(c, Q_UNIT_TABLE);
     sqlite3_bind_int64(st, 1, cid);
     json_t *units = json_array();
     while (sqlite3_step(st) == SQLITE_ROW) {
@@ -179,9 +295,11 @@ json_t *board_units(db_conn *c, const char *contest_key, app_err *e)
                           ? json_null()
                           : json_real((double)(int64_t)(sqlite3_column_double(st, 6) * 100 + 0.5) /
                                       100.0);
-        json_t *rate = has_head && head > 0
-                           ? json_real((double)(int64_t)((double)participants * 10000 / (double)head + 0.5) / 10000.0)
-                           : json_null();
+        json_t *rate =
+            has_head && head > 0
+                ? json_real((double)(int64_t)((double)participants * 10000 / (double)head + 0.5) /
+                            10000.0)
+                : json_null();
         json_array_append_new(
             units, json_pack("{s:s, s:s, s:s?, s:o, s:I, s:I, s:o, s:o}", "id", db_col_text(st, 0),
                              "name", db_col_text(st, 1), "block",

@@ -470,3 +470,55 @@ test('resume in a contest that requires CCCD needs the CCCD too', async () => {
   assertStatus(ok, 200, 'session with CCCD');
   assert.equal(ok.json.participant_id, p.participant_id);
 });
+
+test('concurrent starts make one attempt; concurrent submits give one result', async () => {
+  const p = await register(srv, STD, { full_name: 'Lý Văn Song Song' });
+  const starts = await Promise.all(Array.from({ length: 6 }, () =>
+    srv.api('POST', `/api/rounds/${STD_ROUND}/attempts`, { token: p.token, body: {} })));
+  const codes = starts.map((r) => r.status).sort();
+  assert.deepEqual(codes, [200, 200, 200, 200, 200, 201], `one 201, the rest 200: ${codes}`);
+  const ids = new Set(starts.map((r) => r.json.attempt_id));
+  assert.equal(ids.size, 1, 'all the same attempt');
+  const a = starts[0].json;
+  const answers = answersFor(a, correctAnswer);
+  const subs = await Promise.all(Array.from({ length: 6 }, (_, i) =>
+    srv.api('POST', `/api/attempts/${a.attempt_id}/submit`, { token: p.token, body: i === 0 ? { answers } : {} })));
+  for (const s of subs) assertStatus(s, 200, 'concurrent submit');
+  const bodies = new Set(subs.map((s) => s.text));
+  assert.equal(bodies.size, 1, `one result: ${[...bodies].join(' | ')}`);
+  const lb = await srv.api('GET', `/api/rounds/${STD_ROUND}/leaderboard?limit=200`);
+  assert.equal(lb.json.entries.filter((e) => e.name === 'Lý Văn Song Song').length, 1);
+  const me = await srv.api('GET', '/api/me', { token: p.token });
+  assert.equal(me.json.attempts.length, 1);
+});
+
+test('leaderboard: track filter, paging, query validation', async () => {
+  const c = await register(srv, STD, { full_name: 'Người Dân Thi Thử', unit_id: 'nguoi-dan', track: 'citizen' });
+  const a = await startAttempt(srv, c.token, STD_ROUND);
+  for (const q of a.questions) {
+    const { k } = lookup(q);
+    assert.ok(k.q.track === 'both' || k.q.track === 'citizen', `a citizen gets only citizen/both questions (${k.q.id})`);
+  }
+  assertStatus(await srv.api('POST', `/api/attempts/${a.attempt_id}/submit`, { token: c.token, body: { answers: answersFor(a, correctAnswer) } }), 200);
+  const cit = await srv.api('GET', `/api/rounds/${STD_ROUND}/leaderboard?track=citizen&limit=200`);
+  assertStatus(cit, 200);
+  assert.ok(cit.json.entries.length >= 1);
+  assert.ok(cit.json.entries.every((e) => e.track === 'citizen'));
+  assert.equal(cit.json.total, cit.json.entries.length);
+  assert.ok(cit.json.entries.some((e) => e.name === 'Người Dân Thi Thử' && e.unit === 'Người dân (không thuộc cơ quan nhà nước)'));
+  const civ = await srv.api('GET', `/api/rounds/${STD_ROUND}/leaderboard?track=cbccvc&limit=200`);
+  assert.ok(civ.json.entries.every((e) => e.track === 'cbccvc'));
+  const all = await srv.api('GET', `/api/rounds/${STD_ROUND}/leaderboard?limit=200`);
+  assert.equal(all.json.total, cit.json.total + civ.json.total);
+  assert.deepEqual(all.json.entries.map((e) => e.rank), all.json.entries.map((_, i) => i + 1));
+  const page = await srv.api('GET', `/api/rounds/${STD_ROUND}/leaderboard?limit=2&offset=1`);
+  assertStatus(page, 200);
+  assert.deepEqual(page.json.entries.map((e) => [e.rank, e.name]), all.json.entries.slice(1, 3).map((e) => [e.rank, e.name]));
+  const ccit = await srv.api('GET', `/api/contests/${STD}/leaderboard?track=citizen`);
+  assert.ok(ccit.json.entries.every((e) => e.track === 'citizen'));
+  for (const [q, field] of [['limit=0', 'limit'], ['limit=201', 'limit'], ['limit=abc', 'limit'], ['limit=', 'limit'],
+    ['offset=-1', 'offset'], ['offset=x', 'offset'], ['track=student', 'track']]) {
+    assertError(await srv.api('GET', `/api/rounds/${STD_ROUND}/leaderboard?${q}`), 400, 'validation', field);
+    assertError(await srv.api('GET', `/api/contests/${STD}/leaderboard?${q}`), 400, 'validation', field);
+  }
+});

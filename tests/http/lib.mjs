@@ -67,9 +67,10 @@ export function cli(args, { env = {}, input } = {}) {
  *   staff:     [{username, role, password?}]  created with `user add` first
  *   contests:  ['fast.json', ...]             fixtures loaded with `contest load`
  *   rateLimit: false (default) adds --no-rate-limit
+ *   args:      extra `serve` options, e.g. ['--bank-max-mb', '1']
  * Returns {base, port, dir, db, stderr(), api(), stop()}.
  */
-export async function startServer({ staff = [], contests = [], rateLimit = false } = {}) {
+export async function startServer({ staff = [], contests = [], rateLimit = false, args: extraArgs = [] } = {}) {
   if (!fs.existsSync(BIN)) throw new Error(`no server binary at ${BIN} (build it or set CCHC_BIN)`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cchc-http-'));
   const db = path.join(dir, 'test.db');
@@ -82,37 +83,19 @@ export async function startServer({ staff = [], contests = [], rateLimit = false
     cli(['bank', 'import', '--db', db, BANK_FILE]);
     for (const f of contests) cli(['contest', 'load', '--db', db, path.join(FIXTURES, f)]);
   }
-  const port = await freePort();
-  const args = ['serve', '--port', String(port), '--db', db, '--demo', '--web', path.join(REPO, 'web'),
-    '--access-log', 'off', '--threads', '2'];
-  if (!rateLimit) args.push('--no-rate-limit');
-  const proc = spawn(BIN, args, {
-    cwd: REPO,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ASAN_OPTIONS: process.env.ASAN_OPTIONS || 'detect_leaks=1:abort_on_error=0' },
-  });
-  let err = '';
-  let out = '';
-  proc.stderr.setEncoding('utf8');
-  proc.stdout.setEncoding('utf8');
-  proc.stderr.on('data', (d) => { err += d; });
-  proc.stdout.on('data', (d) => { out += d; });
-  let exit = null;
-  const exited = new Promise((resolve) => {
-    proc.on('exit', (code, signal) => { exit = { code, signal }; resolve(exit); });
-  });
-  const base = `http://127.0.0.1:${port}`;
   const srv = {
-    base, port, dir, db, proc,
-    stderr: () => err,
-    stdout: () => out,
-    api: (method, p, opts) => request(base, method, p, opts),
+    dir, db,
+    stderr: () => srv.err,
+    stdout: () => srv.out,
+    api: (method, p, opts) => request(srv.base, method, p, opts),
     stopped: false,
+    err: '',
+    out: '',
   };
   let checkedUpTo = 0;
   srv.checkSanitizer = () => {
-    const fresh = err.slice(checkedUpTo);
-    checkedUpTo = err.length;
+    const fresh = srv.err.slice(checkedUpTo);
+    checkedUpTo = srv.err.length;
     if (SANITIZER_RE.test(fresh)) {
       assert.fail(`server sanitizer report:\n${fresh.slice(0, 20000)}`);
     }
@@ -121,33 +104,60 @@ export async function startServer({ staff = [], contests = [], rateLimit = false
     if (srv.stopped) return;
     srv.stopped = true;
     let killed = false;
-    if (!exit) {
-      proc.kill('SIGTERM');
-      const t = setTimeout(() => { killed = true; proc.kill('SIGKILL'); }, 15_000);
-      await exited;
+    if (srv.proc && !srv.exit) {
+      srv.proc.kill('SIGTERM');
+      const t = setTimeout(() => { killed = true; srv.proc.kill('SIGKILL'); }, 15_000);
+      await srv.exited;
       clearTimeout(t);
     }
     fs.rmSync(dir, { recursive: true, force: true });
-    if (SANITIZER_RE.test(err)) {
-      assert.fail(`server sanitizer report:\n${err.slice(0, 20000)}`);
+    if (SANITIZER_RE.test(srv.err)) {
+      assert.fail(`server sanitizer report:\n${srv.err.slice(0, 20000)}`);
     }
-    assert.ok(!killed, `server did not stop within 15 s of SIGTERM; stderr:\n${err.slice(-4000)}`);
-    assert.equal(exit.code, 0, `server exited with ${JSON.stringify(exit)}; stderr:\n${err.slice(-4000)}`);
+    assert.ok(!killed, `server did not stop within 15 s of SIGTERM; stderr:\n${srv.err.slice(-4000)}`);
+    assert.equal(srv.exit.code, 0, `server exited with ${JSON.stringify(srv.exit)}; stderr:\n${srv.err.slice(-4000)}`);
   };
   after(() => srv.stop());
   afterEach(() => srv.checkSanitizer());
 
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (exit) {
-      throw new Error(`server exited (${JSON.stringify(exit)}) before /healthz answered:\n${err}`);
+  // A port found free may be taken before the server binds it: try again then.
+  for (let tries = 1; ; tries++) {
+    const port = await freePort();
+    const args = ['serve', '--port', String(port), '--db', db, '--demo', '--web', path.join(REPO, 'web'),
+      '--access-log', 'off', '--threads', '2'];
+    if (!rateLimit) args.push('--no-rate-limit');
+    args.push(...extraArgs);
+    const proc = spawn(BIN, args, {
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ASAN_OPTIONS: process.env.ASAN_OPTIONS || 'detect_leaks=1' },
+    });
+    const before = srv.err.length;
+    proc.stderr.setEncoding('utf8');
+    proc.stdout.setEncoding('utf8');
+    proc.stderr.on('data', (d) => { srv.err += d; });
+    proc.stdout.on('data', (d) => { srv.out += d; });
+    Object.assign(srv, { proc, port, base: `http://127.0.0.1:${port}`, exit: null });
+    srv.exited = new Promise((resolve) => {
+      proc.on('exit', (code, signal) => { srv.exit = { code, signal }; resolve(srv.exit); });
+    });
+    const deadline = Date.now() + 60_000;
+    let up = false;
+    while (!up) {
+      if (srv.exit) break;
+      try {
+        const r = await fetch(srv.base + '/healthz', { signal: AbortSignal.timeout(5000) });
+        up = r.status === 200;
+      } catch { /* not listening yet */ }
+      if (!up) {
+        if (Date.now() > deadline) throw new Error(`server did not answer /healthz in 60 s:\n${srv.err}`);
+        await sleep(100);
+      }
     }
-    try {
-      const r = await fetch(base + '/healthz');
-      if (r.status === 200) break;
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) throw new Error(`server did not answer /healthz in 60 s:\n${err}`);
-    await sleep(100);
+    if (up) break;
+    const log = srv.err.slice(before);
+    if (tries < 3 && /cannot listen/.test(log)) continue;
+    throw new Error(`server exited (${JSON.stringify(srv.exit)}) before /healthz answered:\n${srv.err}`);
   }
   return srv;
 }

@@ -28,15 +28,18 @@ test('late: after deadline + grace, saving and submitting are 409 late; the save
   assert.equal(a.questions.length, 4);
   const [q0, q1, q2, q3] = a.questions;
   const saved = { [q0.id]: correctAnswer(q0), [q1.id]: correctAnswer(q1), [q2.id]: wrongAnswer(q2) };
+  // The server sweeps expired attempts about once a second, in step with its
+  // last write. Saving half-way between two sweeps (start + 0.5 s) puts the
+  // sweeps about 0.5 s away from deadline + grace, so the late submit below
+  // reaches the attempt before the sweep does.
+  await waitServerTime(srv, a.server_time_ms + 480, 'start + 0.5 s');
   const put = await srv.api('PUT', `/api/attempts/${a.attempt_id}/answers`, { token: p.token, body: { answers: saved, prediction: 5 } });
   assertStatus(put, 200, 'save in time');
 
   await waitServerTime(srv, a.deadline_ms + GRACE_MS + 2, 'deadline + grace');
-  const late = await srv.api('PUT', `/api/attempts/${a.attempt_id}/answers`, {
-    token: p.token, body: { answers: { [q2.id]: correctAnswer(q2), [q3.id]: correctAnswer(q3) } },
-  });
-  assertError(late, 409, 'late');
-
+  // Submit first, as soon as deadline + grace has passed, so that this
+  // exercises the submit finalising the attempt (the server's own 1 s sweep,
+  // tested below, would otherwise often get there first).
   const sub = await srv.api('POST', `/api/attempts/${a.attempt_id}/submit`, {
     token: p.token, body: { answers: answersFor(a, correctAnswer) },
   });
@@ -47,6 +50,11 @@ test('late: after deadline + grace, saving and submitting are 409 late; the save
   assert.equal(sub.json.result.total, 4);
   assert.equal(sub.json.result.max_score, 4);
   assert.equal(sub.json.result.duration_ms, 2000, 'duration stops at the deadline');
+
+  const late = await srv.api('PUT', `/api/attempts/${a.attempt_id}/answers`, {
+    token: p.token, body: { answers: { [q2.id]: correctAnswer(q2), [q3.id]: correctAnswer(q3) } },
+  });
+  assertError(late, 409, 'late');
 
   const g = await srv.api('GET', `/api/attempts/${a.attempt_id}`, { token: p.token });
   assertStatus(g, 200);
@@ -98,18 +106,21 @@ test('an attempt left open is finalised by the server after deadline + grace', a
     token: p.token, body: { answers: { [q.id]: correctAnswer(q) } },
   }), 200);
   await waitServerTime(srv, a.deadline_ms + GRACE_MS, 'deadline + grace');
-  // no request to this attempt until the server has finalised it on its own:
-  // watch the public leaderboard, then /api/me.
-  await waitFor(async () => {
-    const lb = await srv.api('GET', `/api/rounds/${FAST_ROUND}/leaderboard?limit=200`);
-    return lb.json.entries.some((e) => e.name === 'Trịnh Văn Bỏ Dở');
-  }, { timeout: 5000, interval: 100, what: 'the abandoned attempt on the leaderboard' });
+  // GET only reads: the attempt must become final without any write from us
+  const g = await waitFor(async () => {
+    const r = await srv.api('GET', `/api/attempts/${a.attempt_id}`, { token: p.token });
+    assertStatus(r, 200);
+    return r.json.status !== 'open' ? r : null;
+  }, { timeout: 5000, interval: 100, what: 'the server to finalise the abandoned attempt' });
+  assert.equal(g.json.status, 'expired');
+  assert.deepEqual(g.json.result, { score: 1, max_score: 4, correct: 1, total: 4, duration_ms: 2000 });
+  const lb = await srv.api('GET', `/api/rounds/${FAST_ROUND}/leaderboard?limit=200`);
+  const entry = lb.json.entries.find((e) => e.name === 'Trịnh Văn Bỏ Dở');
+  assert.ok(entry, 'on the leaderboard');
+  assert.equal(entry.score, 1);
   const me = await srv.api('GET', '/api/me', { token: p.token });
   assert.equal(me.json.attempts[0].status, 'expired');
   assert.equal(me.json.attempts[0].score, 1);
-  const g = await srv.api('GET', `/api/attempts/${a.attempt_id}`, { token: p.token });
-  assert.equal(g.json.status, 'expired');
-  assert.deepEqual(g.json.result, { score: 1, max_score: 4, correct: 1, total: 4, duration_ms: 2000 });
   const units = (await srv.api('GET', `/api/contests/${FAST}/units`)).json.units;
   assert.equal(units.find((u) => u.id === 'tp-vinh').finished_attempts >= 1, true);
 
@@ -143,6 +154,12 @@ test('settlement: after close + grace the board is final, has perfect_count, and
   assertStatus(up, 201, 'upload the settlement contest');
   const round = await roundId(srv, 'settle-cchc', 0);
 
+  // perfect but no prediction, and the first to hand in
+  const none = await register(srv, 'settle-cchc', { full_name: 'Đinh Văn Không Đoán', unit_id: 'so-noi-vu' });
+  const aNone = await startAttempt(srv, none.token, round);
+  assertStatus(await srv.api('POST', `/api/attempts/${aNone.attempt_id}/submit`, {
+    token: none.token, body: { answers: answersFor(aNone, correctAnswer) },
+  }), 200);
   const far = await register(srv, 'settle-cchc', { full_name: 'Đinh Văn Xa', unit_id: 'so-noi-vu' });
   const near = await register(srv, 'settle-cchc', { full_name: 'Đinh Thị Gần', unit_id: 'so-tu-phap' });
   const aFar = await startAttempt(srv, far.token, round);
@@ -155,7 +172,7 @@ test('settlement: after close + grace the board is final, has perfect_count, and
   assertStatus(sFar, 200);
   assert.equal(sFar.json.correct, 3);
   const sNear = await srv.api('POST', `/api/attempts/${aNear.attempt_id}/submit`, {
-    token: near.token, body: { answers: answersFor(aNear, correctAnswer), prediction: 2 },
+    token: near.token, body: { answers: answersFor(aNear, correctAnswer), prediction: 3 },
   });
   assertStatus(sNear, 200);
   assert.equal(sNear.json.correct, 3);
@@ -163,14 +180,14 @@ test('settlement: after close + grace the board is final, has perfect_count, and
   const other = await register(srv, 'settle-cchc', { full_name: 'Đinh Văn Ba', unit_id: 'so-noi-vu' });
   const aOther = await startAttempt(srv, other.token, round);
   assertStatus(await srv.api('POST', `/api/attempts/${aOther.attempt_id}/submit`, {
-    token: other.token, body: { answers: answersFor(aOther, wrongAnswer), prediction: 2 },
+    token: other.token, body: { answers: answersFor(aOther, wrongAnswer), prediction: 3 },
   }), 200);
 
   const prov = await srv.api('GET', `/api/rounds/${round}/leaderboard`);
   assertStatus(prov, 200);
   assert.equal(prov.json.provisional, true);
   assert.equal(prov.json.perfect_count, null);
-  assert.deepEqual(prov.json.entries.map((e) => e.name), ['Đinh Văn Xa', 'Đinh Thị Gần', 'Đinh Văn Ba'],
+  assert.deepEqual(prov.json.entries.map((e) => e.name), ['Đinh Văn Không Đoán', 'Đinh Văn Xa', 'Đinh Thị Gần', 'Đinh Văn Ba'],
     'while open: score, then submitted_at (no prediction tie-break)');
   assert.ok(prov.json.entries.every((e) => e.prediction_error === null));
 
@@ -179,12 +196,15 @@ test('settlement: after close + grace the board is final, has perfect_count, and
     const r = await srv.api('GET', `/api/rounds/${round}/leaderboard`);
     return r.json.provisional === false ? r : null;
   }, { timeout: 10_000, interval: 200, what: 'the round to be settled' });
-  assert.equal(fin.json.perfect_count, 2);
-  assert.equal(fin.json.total, 3);
+  assert.equal(fin.json.perfect_count, 3);
+  assert.equal(fin.json.total, 4);
+  // three perfect scores: the exact prediction (3) first, then the one 7 off,
+  // then the one without a prediction; the zero score last
   assert.deepEqual(fin.json.entries.map((e) => [e.rank, e.name, e.score, e.prediction_error]), [
     [1, 'Đinh Thị Gần', 3, 0],
-    [2, 'Đinh Văn Xa', 3, 8],
-    [3, 'Đinh Văn Ba', 0, 0],
+    [2, 'Đinh Văn Xa', 3, 7],
+    [3, 'Đinh Văn Không Đoán', 3, null],
+    [4, 'Đinh Văn Ba', 0, 0],
   ]);
   assert.ok(Date.parse(fin.json.entries[0].submitted_at) > Date.parse(fin.json.entries[1].submitted_at),
     'the winner submitted later');
@@ -193,8 +213,9 @@ test('settlement: after close + grace the board is final, has perfect_count, and
   const judge = await login(srv, 'giamkhao');
   const res = await srv.api('GET', `/api/admin/rounds/${round}/results`, { cookie: judge.cookie });
   assertStatus(res, 200, 'judge results');
-  assert.deepEqual(res.json.entries.map((e) => e.name), ['Đinh Thị Gần', 'Đinh Văn Xa', 'Đinh Văn Ba']);
-  for (const p of [far, near, other]) assert.ok(!res.text.includes(p.phone.slice(1)), 'no phone in judge results');
+  assert.deepEqual(res.json.entries.map((e) => e.name), ['Đinh Thị Gần', 'Đinh Văn Xa', 'Đinh Văn Không Đoán', 'Đinh Văn Ba']);
+  assert.equal(res.json.provisional, false);
+  for (const p of [none, far, near, other]) assert.ok(!res.text.includes(p.phone.slice(1)), 'no phone in judge results');
 
   // the round is closed now: no new attempts; the review (after_close) opens
   assertError(await srv.api('POST', `/api/rounds/${round}/attempts`, { token: other.token, body: {} }), 409, 'round_not_open');

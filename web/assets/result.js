@@ -42,6 +42,8 @@
       links.insertBefore(el('a', { class: 'btn', href: 'quiz.html?attempt=' + encodeURIComponent(attemptId) }, 'Tiếp tục làm bài'), links.firstChild);
       return;
     }
+    links.appendChild(el('button', { type: 'button', class: 'secondary', id: 'cert-download',
+      onclick: () => downloadCertificate(token) }, 'Tải giấy chứng nhận (PDF)'));
     const r = a.result || {};
     $('#score').textContent = fmtNum(r.score, 2) + '/' + fmtNum(r.max_score, 2);
     $('#score').setAttribute('aria-label', fmtNum(r.score, 2) + ' trên ' + fmtNum(r.max_score, 2) + ' điểm');
@@ -60,6 +62,32 @@
       }).catch(() => {});
     }
     loadReview(token);
+  }
+
+  /* The certificate needs the Bearer token, so it is fetched and saved as a blob. */
+  async function downloadCertificate(token) {
+    const btn = $('#cert-download');
+    btn.disabled = true;
+    try {
+      const res = await fetch('/api/attempts/' + encodeURIComponent(attemptId) + '/certificate.pdf',
+        { headers: { Authorization: 'Bearer ' + token }, cache: 'no-store' });
+      if (!res.ok) {
+        let body = null;
+        try { body = await res.json(); } catch (e) { /* not JSON */ }
+        throw new C.ApiError(res.status, body, 'Không tải được giấy chứng nhận (mã ' + res.status + ').');
+      }
+      const blob = await res.blob();
+      const m = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') || '');
+      const link = el('a', { href: URL.createObjectURL(blob), download: m ? m[1] : 'giay-chung-nhan.pdf' });
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+    } catch (e) {
+      showMsg($('#msg'), e instanceof C.ApiError ? e.message : 'Không tải được giấy chứng nhận. Vui lòng kiểm tra mạng và thử lại.', 'error');
+    } finally {
+      btn.disabled = false;
+    }
   }
 
   async function loadReview(token) {

@@ -6,7 +6,13 @@
   const { el, $, clear, api, showMsg, showFieldError, clearFormErrors } = C;
   const CSRF_KEY = 'cchc.staff.csrf';
 
-  const ROLES = { admin: 'Quản trị hệ thống', organiser: 'Ban tổ chức', judge: 'Giám khảo' };
+  const ROLES = { admin: 'Quản trị hệ thống', organiser: 'Ban tổ chức', judge: 'Giám khảo', reporter: 'Cán bộ báo cáo của đơn vị' };
+
+  /** ?next= of the plan pages: only a page of this site ("plan.html?x=y"). */
+  function nextPage() {
+    const n = C.param('next');
+    return n && /^[a-z0-9-]+\.html(\?[^\s\\]*)?$/.test(n) ? n : null;
+  }
 
   function csrf() { try { return sessionStorage.getItem(CSRF_KEY); } catch (e) { return null; } }
   function setCsrf(v) { try { if (v) sessionStorage.setItem(CSRF_KEY, v); else sessionStorage.removeItem(CSRF_KEY); } catch (e) { /* ignore */ } }
@@ -24,6 +30,10 @@
     const row = (k, v) => el('div', null, el('dt', null, k + ': '), el('dd', null, v));
     if (u.username) info.appendChild(row('Tên đăng nhập', u.username));
     info.appendChild(el('div', null, el('dt', null, 'Vai trò: '), el('dd', { id: 'role' }, ROLES[u.role] || u.role || 'không rõ')));
+    if (u.role === 'organiser' || u.role === 'admin' || u.role === 'reporter') {
+      info.appendChild(el('div', null, el('a', { id: 'plan-link', href: u.role === 'reporter' ? 'plan-agency.html' : 'plan.html' },
+        u.role === 'reporter' ? 'Nhiệm vụ và báo cáo tiến độ của đơn vị' : 'Theo dõi kế hoạch tuyên truyền cải cách hành chính')));
+    }
   }
 
   function showLogin() {
@@ -61,6 +71,7 @@
       const data = await api('POST', '/api/auth/login', { body: { username, password }, form, msg });
       setCsrf(data && (data.csrf_token || data.csrf));
       form.reset();
+      if (nextPage()) { location.assign(nextPage()); return; }
       showMsg($('#msg'), 'Đăng nhập thành công.', 'ok');
       showUser(userOf(data));
     } catch (e) {
