@@ -308,9 +308,13 @@ static int merge(db_conn *c, attempt_row *a, json_t *body, app_err *e)
         json_t *v;
         json_object_foreach(incoming, k, v)
         {
+            /* only the canonical decimal form of an id ("345", not "0345" or "+345") */
             char *end;
             long long qid = strtoll(k, &end, 10);
-            int idx = (*k && *end == '\0') ? items_find(items, n, qid) : -1;
+            char canon[24];
+            snprintf(canon, sizeof canon, "%lld", qid);
+            int idx = (*k && *end == '\0' && strcmp(canon, k) == 0) ? items_find(items, n, qid)
+                                                                     : -1;
             if (idx < 0) {
                 static char field[80];
                 snprintf(field, sizeof field, "answers.%.60s", k);
@@ -699,9 +703,16 @@ int attempt_submit(db_conn *c, const participant_auth *who, int64_t attempt_id, 
     int result = -1;
     if (load_own(c, who, attempt_id, &a, e) != 0)
         goto done;
-    if (a.status != ATTEMPT_OPEN) {
+    if (a.status == ATTEMPT_SUBMITTED) {
         render_submit(out, &a); /* a second submit returns the first result */
         result = 0;
+        goto done;
+    }
+    if (a.status == ATTEMPT_EXPIRED) {
+        /* the server finalised it at its deadline: still a late submit */
+        render_submit(out, &a);
+        APP_ERR(e, 409, "late", NULL,
+                "Đã quá thời gian nộp bài; bài thi được chấm theo các câu trả lời đã lưu");
         goto done;
     }
     if (now > a.deadline + grace_ms(c, a.contest_id)) {

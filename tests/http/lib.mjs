@@ -28,6 +28,9 @@ export const BANK_FILE = path.join(REPO, 'question-banks', 'cchc-nghe-an.json');
 export const DEMO = 'demo-cchc';
 export const STAFF_PASSWORD = 'mat-khau-rat-dai-123';
 
+// How long a server may take to stop after SIGTERM (valgrind's leak check is slow).
+const STOP_TIMEOUT_MS = Number(process.env.CCHC_STOP_TIMEOUT_MS || 15_000);
+
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const SANITIZER_RE = /ERROR: (AddressSanitizer|LeakSanitizer|ThreadSanitizer|MemorySanitizer)|runtime error:|SUMMARY: (Address|Undefined|Leak)Sanitizer/;
@@ -73,6 +76,15 @@ export function cli(args, { env = {}, input } = {}) {
 export async function startServer({ staff = [], contests = [], rateLimit = false, args: extraArgs = [] } = {}) {
   if (!fs.existsSync(BIN)) throw new Error(`no server binary at ${BIN} (build it or set CCHC_BIN)`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cchc-http-'));
+  try {
+    return await launch(dir, { staff, contests, rateLimit, extraArgs });
+  } catch (e) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function launch(dir, { staff, contests, rateLimit, extraArgs }) {
   const db = path.join(dir, 'test.db');
   for (const u of staff) {
     cli(['user', 'add', '--db', db, '--role', u.role, u.username], {
@@ -106,7 +118,7 @@ export async function startServer({ staff = [], contests = [], rateLimit = false
     let killed = false;
     if (srv.proc && !srv.exit) {
       srv.proc.kill('SIGTERM');
-      const t = setTimeout(() => { killed = true; srv.proc.kill('SIGKILL'); }, 15_000);
+      const t = setTimeout(() => { killed = true; srv.proc.kill('SIGKILL'); }, STOP_TIMEOUT_MS);
       await srv.exited;
       clearTimeout(t);
     }
@@ -114,7 +126,7 @@ export async function startServer({ staff = [], contests = [], rateLimit = false
     if (SANITIZER_RE.test(srv.err)) {
       assert.fail(`server sanitizer report:\n${srv.err.slice(0, 20000)}`);
     }
-    assert.ok(!killed, `server did not stop within 15 s of SIGTERM; stderr:\n${srv.err.slice(-4000)}`);
+    assert.ok(!killed, `server did not stop within ${STOP_TIMEOUT_MS} ms of SIGTERM; stderr:\n${srv.err.slice(-4000)}`);
     assert.equal(srv.exit.code, 0, `server exited with ${JSON.stringify(srv.exit)}; stderr:\n${srv.err.slice(-4000)}`);
   };
   after(() => srv.stop());
@@ -150,13 +162,19 @@ export async function startServer({ staff = [], contests = [], rateLimit = false
         up = r.status === 200;
       } catch { /* not listening yet */ }
       if (!up) {
-        if (Date.now() > deadline) throw new Error(`server did not answer /healthz in 60 s:\n${srv.err}`);
+        if (Date.now() > deadline) {
+          proc.kill('SIGKILL');
+          srv.stopped = true;
+          throw new Error(`server did not answer /healthz in 60 s:\n${srv.err}`);
+        }
         await sleep(100);
       }
     }
     if (up) break;
+    if (!srv.exit) proc.kill('SIGKILL');
     const log = srv.err.slice(before);
     if (tries < 3 && /cannot listen/.test(log)) continue;
+    srv.stopped = true; // nothing left to stop; the caller removes the directory
     throw new Error(`server exited (${JSON.stringify(srv.exit)}) before /healthz answered:\n${srv.err}`);
   }
   return srv;
