@@ -367,6 +367,7 @@ static char *read_text(struct ctx *cx, json_t *v, const char *path, size_t max, 
         error_at(cx, path, "%s", why);
         goto fail;
     }
+    text_lf(s); /* one kind of line break, whatever the file's */
     n = text_length_chars(s);
     if (n > max) {
         error_at(cx, path, "too long (%zu characters, at most %zu)", n, max);

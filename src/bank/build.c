@@ -493,6 +493,7 @@ static char *clean(const char *s, const char **err)
     out = text_nfc(s, n, err);
     if (out == NULL)
         return NULL;
+    text_lf(out);
     start = out;
     while (*start == ' ' || *start == '\t' || *start == '\n' || *start == '\r')
         start++;

@@ -57,6 +57,8 @@ static const struct {
     {"tags", C_TAGS}, {"the", C_TAGS}, {"nhan", C_TAGS},
 };
 
+static int formula_like(const char *s);
+
 struct cell {
     buf v;
     int line;
@@ -262,10 +264,15 @@ static char detect_delim(const char *s, size_t len, size_t *skip)
 static const char *cell(const struct rec *rec, const int *map, int col)
 {
     int k = map[col];
+    const char *v;
 
     if (k < 0 || k >= rec->n || rec->cells[k].v.data == NULL)
         return NULL;
-    return rec->cells[k].v.data;
+    v = rec->cells[k].v.data;
+    /* "'=..." is how the writer keeps Excel from reading a formula */
+    if (v[0] == '\'' && formula_like(v + 1))
+        v++;
+    return v;
 }
 
 static int cell_col(const struct rec *rec, const int *map, int col)
@@ -533,12 +540,24 @@ out:
 
 /* ---- writer ------------------------------------------------------------------------- */
 
+/* 1 when Excel would read the cell as a formula ("=", "+", "@"), or when it starts with
+ * the apostrophe this writer puts before such a cell. */
+static int formula_like(const char *s)
+{
+    if (s[0] == '\'')
+        s++;
+    return s[0] == '=' || s[0] == '+' || s[0] == '@';
+}
+
 static int put_cell(buf *out, const char *s, int last)
 {
     int quote = s != NULL && strpbrk(s, ",;\"\r\n\t") != NULL;
 
     if (s != NULL) {
         if (quote && buf_append(out, "\"", 1) != 0)
+            return -1;
+        /* never a formula in Excel: the reader takes the apostrophe off again */
+        if (formula_like(s) && buf_append(out, "'", 1) != 0)
             return -1;
         for (; *s != '\0'; s++) {
             if (*s == '"' && buf_append(out, "\"", 1) != 0)

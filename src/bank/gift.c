@@ -548,13 +548,14 @@ static void parse_block(struct ctx *cx, const struct block *bl)
     if (title != NULL && bank_valid_id(title))
         d.id = title;
     apply_meta(cx, &d, &pl);
+    tf = true_false(t, open + 1, ans_end);
     if (contains(t, open + 1, ans_end, "~")) {
         if (parse_choices(cx, bl, open + 1, ans_end, &d, &pl, qline) != 0)
             goto done;
     } else if (contains(t, open + 1, ans_end, "=") && contains(t, open + 1, ans_end, "->")) {
         skip_question(cx, qline, "matching");
         goto done;
-    } else if ((tf = true_false(t, open + 1, ans_end)) >= 0) {
+    } else if (tf >= 0) {
         d.options[0] = TRUE_TEXT;
         d.options[1] = FALSE_TEXT;
         d.noptions = 2;

@@ -19,8 +19,9 @@ void bank_staged_free(bank_staged *s)
     free(s);
 }
 
-int bank_staging_put(bank *b, const char *source_name, bank_format format, int64_t owner,
-                     int64_t now_ms, char token[BANK_STAGING_TOKEN_HEX], int64_t *expires_at)
+int bank_staging_put(bank *b, size_t bytes, const char *source_name, bank_format format,
+                     int64_t owner, int64_t now_ms, char token[BANK_STAGING_TOKEN_HEX],
+                     int64_t *expires_at)
 {
     bank_staged *s = calloc(1, sizeof *s);
     if (!s) {
@@ -32,6 +33,7 @@ int bank_staging_put(bank *b, const char *source_name, bank_format format, int64
     s->format = format;
     s->owner = owner;
     s->expires_at = now_ms + BANK_STAGING_TTL_MS;
+    s->bytes = bytes;
     unsigned char raw[32];
     randombytes_buf(raw, sizeof raw);
     sodium_bin2hex(s->token, sizeof s->token, raw, sizeof raw);
@@ -39,20 +41,29 @@ int bank_staging_put(bank *b, const char *source_name, bank_format format, int64
     *expires_at = s->expires_at;
     pthread_mutex_lock(&mu);
     int slot = -1;
-    for (int i = 0; i < BANK_STAGING_MAX; i++) {
-        if (slots[i] && slots[i]->expires_at <= now_ms) {
-            bank_staged_free(slots[i]);
-            slots[i] = NULL;
+    for (;;) {
+        size_t used = bytes;
+        int oldest = -1;
+        slot = -1;
+        for (int i = 0; i < BANK_STAGING_MAX; i++) {
+            if (slots[i] && slots[i]->expires_at <= now_ms) {
+                bank_staged_free(slots[i]);
+                slots[i] = NULL;
+            }
+            if (!slots[i]) {
+                if (slot < 0)
+                    slot = i;
+                continue;
+            }
+            used += slots[i]->bytes;
+            if (oldest < 0 || slots[i]->expires_at < slots[oldest]->expires_at)
+                oldest = i;
         }
-        if (!slots[i] && slot < 0)
-            slot = i;
-    }
-    if (slot < 0) {
-        slot = 0;
-        for (int i = 1; i < BANK_STAGING_MAX; i++)
-            if (slots[i]->expires_at < slots[slot]->expires_at)
-                slot = i;
-        bank_staged_free(slots[slot]);
+        if (slot >= 0 && (used <= BANK_STAGING_BYTES || oldest < 0))
+            break;
+        /* full, or over the byte budget: the oldest upload goes */
+        bank_staged_free(slots[oldest]);
+        slots[oldest] = NULL;
     }
     slots[slot] = s;
     pthread_mutex_unlock(&mu);

@@ -38,11 +38,14 @@ static const char *str_or(const char *s)
 
 static void print_report(json_t *rep)
 {
-    printf("%s: %lld attempt(s) contain the question(s); %lld would change, %lld result(s)\n",
-           json_is_true(json_object_get(rep, "dry_run")) ? "dry run" : "regraded",
+    int dry = json_is_true(json_object_get(rep, "dry_run"));
+    printf("%s: %lld attempt(s) contain the question(s); %lld %s score, %lld result(s) %s\n",
+           dry ? "dry run" : "regraded",
            (long long)json_integer_value(json_object_get(rep, "attempts_examined")),
            (long long)json_integer_value(json_object_get(rep, "attempts_changed")),
-           (long long)json_integer_value(json_object_get(rep, "results_changed")));
+           dry ? "would change" : "changed",
+           (long long)json_integer_value(json_object_get(rep, "results_changed")),
+           dry ? "would change" : "changed");
     size_t i;
     json_t *q;
     json_array_foreach(json_object_get(rep, "questions"), i, q)

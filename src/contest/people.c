@@ -273,6 +273,13 @@ int people_disqualify(db_conn *c, int64_t id, int on, const char *reason, const 
     }
     int rc = sqlite3_step(st);
     db_done(st);
+    if (rc == SQLITE_DONE) {
+        st = db_stmt(c, Q_ROUND_TOTALS_ADJUST);
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_int(st, 2, on ? -1 : 1);
+        rc = sqlite3_step(st);
+        db_done(st);
+    }
     if (rc != SQLITE_DONE || refresh_unit(c, unit_id) != 0) {
         json_decref(before);
         APP_ERR(e, 503, "unavailable", NULL, "Không ghi được, vui lòng thử lại");

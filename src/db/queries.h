@@ -266,11 +266,15 @@
     /* boards, freeze and publication (quiz/board.c, http/api_console.c) */ \
     X(Q_ROUND_BOARD_INFO, "SELECT contest_id, perfect_count, settled_at, freeze_at, " \
       "published_at, closes_at, title, opens_at, published_by, rkey FROM rounds WHERE id = ?1") \
-    X(Q_ROUND_DQ_COUNT, "SELECT count(*) FROM participants p JOIN results r " \
-      "ON r.round_id = ?1 AND r.participant_id = p.id WHERE p.contest_id = ?3 " \
-      "AND p.disqualified_at IS NOT NULL AND (?2 = 0 OR r.track = ?2)") \
-    X(Q_CONTEST_FROZEN_ROUNDS, "SELECT count(*) FROM rounds WHERE contest_id = ?1 " \
-      "AND freeze_at IS NOT NULL AND published_at IS NULL AND freeze_at <= ?2") \
+    X(Q_ROUND_TOTAL, "SELECT coalesce(sum(n), 0) FROM round_totals WHERE round_id = ?1 " \
+      "AND (?2 = 0 OR track = ?2)") \
+    X(Q_ROUND_TOTALS_ADJUST, "UPDATE round_totals SET n = n + ?2 WHERE (round_id, track) IN " \
+      "(SELECT round_id, track FROM results WHERE participant_id = ?1)") \
+    X(Q_CONTEST_FROZEN_ROUNDS, "SELECT group_concat(id || ':' || freeze_at, ',') FROM rounds " \
+      "WHERE contest_id = ?1 AND freeze_at IS NOT NULL AND published_at IS NULL " \
+      "AND freeze_at <= ?2") \
+    X(Q_PERSON_BOARD, "SELECT p.full_name, u.name, p.track FROM participants p " \
+      "JOIN units u ON u.id = p.unit_id WHERE p.id = ?1") \
     X(Q_CONTEST_PUBLICATION, "SELECT published_at, published_by FROM contests WHERE id = ?1") \
     X(Q_UNIT_TABLE, "SELECT u.ukey, u.name, u.block, u.headcount, coalesce(a.participants, 0), " \
       "coalesce(a.finished, 0), CASE WHEN a.results_n > 0 THEN a.score_sum * 1.0 / a.results_n " \
@@ -357,12 +361,10 @@
       "AND (?2 IS NULL OR action LIKE ?2 || '%') AND (?3 IS NULL OR actor = ?3) " \
       "ORDER BY id DESC LIMIT ?4") \
     /* question statistics (quiz/stats.c) */ \
-    X(Q_STATS_SCORES, "SELECT a.score, a.max_score FROM attempts a JOIN participants p " \
-      "ON p.id = a.participant_id WHERE a.round_id = ?1 AND a.status <> 0 " \
-      "AND p.disqualified_at IS NULL") \
     X(Q_STATS_ATTEMPTS, "SELECT a.items, a.answers, a.score, a.max_score FROM attempts a " \
-      "JOIN participants p ON p.id = a.participant_id WHERE a.round_id = ?1 " \
-      "AND a.status <> 0 AND p.disqualified_at IS NULL") \
+      "WHERE a.round_id = ?1 AND a.status <> 0 AND a.participant_id NOT IN (SELECT p.id " \
+      "FROM participants p WHERE p.contest_id = (SELECT contest_id FROM rounds WHERE id = ?1) " \
+      "AND p.disqualified_at IS NOT NULL)") \
     X(Q_QUESTION_STAT_INFO, "SELECT q.qkey, q.text, q.options, q.category, q.difficulty, " \
       "q.track, q.bank_id, b.bank_key, b.version FROM questions q JOIN banks b " \
       "ON b.id = q.bank_id WHERE q.id = ?1") \

@@ -254,5 +254,55 @@ const char *const db_migrations[] = {
     "ALTER TABLE questions ADD COLUMN text_key TEXT;"
     "UPDATE questions SET text_key = cchc_fold_key(text);"
     "CREATE INDEX questions_text_key ON questions(text_key);",
+    /* 6: consoles, continued. round_totals counts each round's ranked results
+     * per track (disqualified participants left out; people/ adjusts it when
+     * one is disqualified or reinstated), so that boards need not count
+     * 10^5 rows. The triggers of 4 that write other tables are made anew: a
+     * conflict clause inside a trigger (OR REPLACE, OR IGNORE) gives way to
+     * the results upsert's own, so they delete and insert instead. */
+    "DROP TRIGGER IF EXISTS results_prefreeze_keep;"
+    "CREATE TRIGGER results_prefreeze_keep AFTER UPDATE OF submitted_at ON results"
+    "  WHEN old.submitted_at < (SELECT freeze_at FROM rounds WHERE id = old.round_id)"
+    "   AND new.submitted_at >= (SELECT freeze_at FROM rounds WHERE id = old.round_id)"
+    "  BEGIN INSERT INTO results_prefreeze SELECT old.round_id, old.participant_id,"
+    "    old.attempt_id, old.track, old.unit_id, old.score, old.max_score, old.correct,"
+    "    old.total, old.duration_ms, old.submitted_at, old.prediction WHERE NOT EXISTS"
+    "    (SELECT 1 FROM results_prefreeze f WHERE f.round_id = old.round_id"
+    "     AND f.participant_id = old.participant_id); END;"
+    "DROP TRIGGER IF EXISTS unit_agg_unit;"
+    "CREATE TRIGGER unit_agg_unit AFTER INSERT ON units"
+    "  BEGIN INSERT INTO unit_agg(unit_id) SELECT new.id"
+    "    WHERE NOT EXISTS (SELECT 1 FROM unit_agg WHERE unit_id = new.id); END;"
+    "DROP TRIGGER IF EXISTS contest_scores_new;"
+    "CREATE TRIGGER contest_scores_new AFTER INSERT ON results BEGIN"
+    "  DELETE FROM contest_scores WHERE participant_id = new.participant_id;"
+    "  INSERT INTO contest_scores SELECT r.participant_id, ro.contest_id,"
+    "  max(r.score), sum(r.score), count(*), sum(r.duration_ms), max(r.submitted_at)"
+    "  FROM results r JOIN rounds ro ON ro.id = r.round_id"
+    "  WHERE r.participant_id = new.participant_id; END;"
+    "DROP TRIGGER IF EXISTS contest_scores_upd;"
+    "CREATE TRIGGER contest_scores_upd AFTER UPDATE OF score, submitted_at, duration_ms"
+    "  ON results BEGIN"
+    "  DELETE FROM contest_scores WHERE participant_id = new.participant_id;"
+    "  INSERT INTO contest_scores SELECT r.participant_id, ro.contest_id,"
+    "  max(r.score), sum(r.score), count(*), sum(r.duration_ms), max(r.submitted_at)"
+    "  FROM results r JOIN rounds ro ON ro.id = r.round_id"
+    "  WHERE r.participant_id = new.participant_id; END;"
+    "CREATE TABLE round_totals("
+    "  round_id INTEGER NOT NULL, track INTEGER NOT NULL, n INTEGER NOT NULL,"
+    "  PRIMARY KEY(round_id, track)) WITHOUT ROWID;"
+    "INSERT INTO round_totals SELECT r.round_id, r.track, count(*) FROM results r"
+    "  JOIN participants p ON p.id = r.participant_id WHERE p.disqualified_at IS NULL"
+    "  GROUP BY r.round_id, r.track;"
+    "CREATE TRIGGER round_totals_new AFTER INSERT ON results"
+    "  WHEN (SELECT disqualified_at FROM participants WHERE id = new.participant_id) IS NULL"
+    "  BEGIN INSERT INTO round_totals SELECT new.round_id, new.track, 0 WHERE NOT EXISTS"
+    "    (SELECT 1 FROM round_totals WHERE round_id = new.round_id AND track = new.track);"
+    "  UPDATE round_totals SET n = n + 1 WHERE round_id = new.round_id AND track = new.track;"
+    "  END;"
+    "CREATE TRIGGER round_totals_del AFTER DELETE ON results"
+    "  WHEN (SELECT disqualified_at FROM participants WHERE id = old.participant_id) IS NULL"
+    "  BEGIN UPDATE round_totals SET n = n - 1 WHERE round_id = old.round_id"
+    "    AND track = old.track; END;",
     NULL,
 };

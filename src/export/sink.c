@@ -15,7 +15,7 @@ struct export_sink {
     int sheets;           /* CSV: sheets started */
     lxw_workbook *wb;     /* XLSX */
     lxw_worksheet *ws;
-    lxw_format *head, *title, *text, *integer, *dec, *pct, *time;
+    lxw_format *head, *title, *dec, *pct, *time;
     int types[MAX_COLS];
     int ncols, col;
     int64_t row, rows;    /* next row (XLSX), data rows written */
@@ -68,8 +68,6 @@ export_sink *export_xlsx_new(const char *path)
     s->title = workbook_add_format(s->wb);
     format_set_bold(s->title);
     format_set_font_size(s->title, 13);
-    s->text = fmt(s->wb, NULL, 0);
-    s->integer = fmt(s->wb, "#,##0", 0);
     s->dec = fmt(s->wb, "0.00", 0);
     s->pct = fmt(s->wb, "0.0%", 0);
     s->time = fmt(s->wb, "dd/mm/yyyy hh:mm:ss", 0);
@@ -179,12 +177,14 @@ int export_sheet(export_sink *s, const char *name, const char *title, const expo
 
 static lxw_format *format_of(export_sink *s, int col)
 {
+    /* plain text and integers keep the default style: a style index on each
+     * of millions of cells is bytes to write and to compress */
     switch (col < s->ncols ? s->types[col] : COL_TEXT) {
-    case COL_INT: return s->integer;
+    case COL_INT: return NULL;
     case COL_DEC: return s->dec;
     case COL_PCT: return s->pct;
     case COL_TIME: return s->time;
-    default: return s->text;
+    default: return NULL;
     }
 }
 
@@ -241,7 +241,9 @@ void export_time(export_sink *s, int64_t ms)
         csv_field(s->f, t);
         return;
     }
-    double serial = (double)(ms + VN_OFFSET_MS) / 86400000.0 + 25569.0;
+    /* to the second: shorter numbers in the XML, nothing lost on screen */
+    double serial = (double)((ms + VN_OFFSET_MS + 500) / 1000) / 86400.0 + 25569.0;
+    serial = (double)(int64_t)(serial * 1e6 + 0.5) / 1e6;
     worksheet_write_number(s->ws, (lxw_row_t)s->row, (lxw_col_t)s->col, serial,
                            format_of(s, s->col));
     s->col++;

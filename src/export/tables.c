@@ -27,8 +27,10 @@ static int contest_title(db_conn *c, int64_t contest_id, char *out, size_t n)
     return ok ? 0 : -1;
 }
 
-int export_results(db_conn *c, export_sink *s, int64_t round_id, int personal, const char *sheet,
-                   app_err *e)
+/* compact: the workbook's shorter form (no ids, maximum or prediction
+ * columns), which keeps a million-row workbook within its time budget. */
+static int results_sheet(db_conn *c, export_sink *s, int64_t round_id, int personal,
+                         const char *sheet, int compact, app_err *e)
 {
     sqlite3_stmt *st = db_stmt(c, Q_ROUND_BOARD_INFO);
     sqlite3_bind_int64(st, 1, round_id);
@@ -87,12 +89,22 @@ int export_results(db_conn *c, export_sink *s, int64_t round_id, int personal, c
         {"Số CCCD", COL_TEXT, 15},
         {"Email", COL_TEXT, 24},
     };
-    int ncols = personal ? 18 : 15;
+    /* the columns kept in the compact form */
+    static const int compact_cols[] = {0, 1, 3, 4, 6, 7, 9, 10, 11, 13, 15, 16, 17};
+    export_col shown[18];
+    int ncols = 0;
+    for (int i = 0; i < 18; i++) {
+        int keep = !compact;
+        for (size_t k = 0; compact && k < sizeof compact_cols / sizeof compact_cols[0]; k++)
+            keep = keep || compact_cols[k] == i;
+        if (keep && (personal || i < 15))
+            shown[ncols++] = cols[i];
+    }
     char title[800];
     snprintf(title, sizeof title, "Kết quả %s — %s (%s)", rtitle, ctitle,
              published ? "kết quả chính thức"
                        : settled ? "đã chốt, chưa công bố" : "tạm thời, vòng thi chưa kết thúc");
-    if (export_sheet(s, sheet ? sheet : EXPORT_SHEET_RESULTS, title, cols, ncols) != 0) {
+    if (export_sheet(s, sheet ? sheet : EXPORT_SHEET_RESULTS, title, shown, ncols) != 0) {
         sqlite3_finalize(q);
         APP_ERR(e, 500, "internal", NULL, "Không tạo được trang tính");
         return -1;
@@ -102,25 +114,31 @@ int export_results(db_conn *c, export_sink *s, int64_t round_id, int personal, c
         int track = sqlite3_column_int(q, 4);
         export_int(s, ++rank);
         export_int(s, ++track_rank[track >= 0 && track <= 2 ? track : 0]);
-        export_int(s, sqlite3_column_int64(q, 0));
+        if (!compact)
+            export_int(s, sqlite3_column_int64(q, 0));
         export_str(s, db_col_text(q, 1));
         export_str(s, db_col_text(q, 2));
-        export_str(s, db_col_text(q, 3));
+        if (!compact)
+            export_str(s, db_col_text(q, 3));
         export_str(s, track_label(track));
         export_int(s, sqlite3_column_int(q, 5));
-        export_int(s, sqlite3_column_int(q, 6));
+        if (!compact)
+            export_int(s, sqlite3_column_int(q, 6));
         export_int(s, sqlite3_column_int(q, 7));
         export_num(s, (double)sqlite3_column_int64(q, 8) / 1000.0);
         export_time(s, sqlite3_column_int64(q, 9));
-        if (sqlite3_column_type(q, 10) == SQLITE_NULL)
-            export_null(s);
-        else
-            export_int(s, sqlite3_column_int64(q, 10));
+        if (!compact) {
+            if (sqlite3_column_type(q, 10) == SQLITE_NULL)
+                export_null(s);
+            else
+                export_int(s, sqlite3_column_int64(q, 10));
+        }
         if (sqlite3_column_type(q, 11) == SQLITE_NULL || !settled)
             export_null(s);
         else
             export_int(s, sqlite3_column_int64(q, 11));
-        export_int(s, sqlite3_column_int64(q, 15));
+        if (!compact)
+            export_int(s, sqlite3_column_int64(q, 15));
         if (personal) {
             int erased = sqlite3_column_type(q, 16) != SQLITE_NULL;
             export_str(s, erased ? "" : db_col_text(q, 12));
@@ -131,6 +149,12 @@ int export_results(db_conn *c, export_sink *s, int64_t round_id, int personal, c
     }
     sqlite3_finalize(q);
     return 0;
+}
+
+int export_results(db_conn *c, export_sink *s, int64_t round_id, int personal, const char *sheet,
+                   app_err *e)
+{
+    return results_sheet(c, s, round_id, personal, sheet, 0, e);
 }
 
 int export_units(db_conn *c, export_sink *s, int64_t contest_id, app_err *e)
@@ -456,7 +480,7 @@ int export_workbook(db_conn *c, export_sink *s, int64_t contest_id, int personal
             snprintf(sheet, sizeof sheet, "%s", EXPORT_SHEET_RESULTS);
         else
             snprintf(sheet, sizeof sheet, "%s vòng %d", EXPORT_SHEET_RESULTS, i + 1);
-        if (export_results(c, s, ids[i], personal, sheet, e) != 0)
+        if (results_sheet(c, s, ids[i], personal, sheet, 1, e) != 0)
             return -1;
     }
     if (export_units(c, s, contest_id, e) != 0 || export_prizes(c, s, contest_id, personal, e) != 0 ||

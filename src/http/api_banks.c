@@ -228,8 +228,8 @@ void h_bank_preview(req *r)
     char token[BANK_STAGING_TOKEN_HEX];
     int64_t expires;
     int64_t now = clock_now_ms();
-    if (bank_staging_put(b, u.name[0] ? u.name : NULL, fmt, r->staff.id, now, token, &expires) !=
-        0) {
+    if (bank_staging_put(b, u.len, u.name[0] ? u.name : NULL, fmt, r->staff.id, now, token,
+                         &expires) != 0) {
         json_decref(body);
         reply_error(r, 500, "internal", NULL, "Hết bộ nhớ");
         return;

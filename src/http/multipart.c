@@ -19,8 +19,7 @@ int multipart_is(const char *ct)
 /* The boundary parameter of the header value into out (without quotes). 0 or -1. */
 static int boundary_of(const char *ct, char out[BOUNDARY_MAX + 1])
 {
-    const char *p = ct;
-    while ((p = strchr(p, ';')) != NULL) {
+    for (const char *p = strchr(ct, ';'); p; p = strchr(p, ';')) {
         p++;
         while (*p == ' ' || *p == '\t')
             p++;
@@ -135,14 +134,16 @@ int multipart_parse(const char *ct, const char *body, size_t len, mp_part *parts
             return -1;
         }
         p += 2;
-        const char *hend = find(p, (size_t)(end - p), "\r\n\r\n", 4);
-        const char *data;
-        if (hend) {
-            data = hend + 4;
-        } else if (end - p >= 2 && p[0] == '\r' && p[1] == '\n') {
+        const char *hend = NULL;
+        const char *data = NULL;
+        if (end - p >= 2 && p[0] == '\r' && p[1] == '\n') {
             hend = p; /* a part without headers */
             data = p + 2;
         } else {
+            hend = find(p, (size_t)(end - p), "\r\n\r\n", 4);
+            data = hend ? hend + 4 : NULL;
+        }
+        if (!data) {
             *err = "multipart part without the blank line after its headers";
             return -1;
         }

@@ -219,6 +219,9 @@ static int read_answers(const char *s, const attempt_item *items, int n, unsigne
             return 0;
         if (*p++ != '"')
             goto slow;
+        /* only canonical ids, as finalise looks them up ("0345" is not 345) */
+        if (*p == '0' || *p < '0' || *p > '9')
+            goto slow;
         int64_t qid = 0;
         while (*p >= '0' && *p <= '9' && qid < ((int64_t)1 << 50))
             qid = qid * 10 + (*p++ - '0');
@@ -656,6 +659,16 @@ json_t *regrade_run(db_conn *c, const regrade_change *changes, int n, const char
     json_t *rounds = json_array();
     json_t *out = NULL;
     long results_changed = 0;
+    /* a regrade touches many pages at once: a larger page cache for its duration keeps
+     * SQLite from spilling them to the WAL before the commit */
+    int64_t old_cache = 0;
+    sqlite3_stmt *cs;
+    if (sqlite3_prepare_v2(db_handle(c), "PRAGMA cache_size", -1, &cs, NULL) == SQLITE_OK) {
+        if (sqlite3_step(cs) == SQLITE_ROW)
+            old_cache = sqlite3_column_int64(cs, 0);
+        sqlite3_finalize(cs);
+    }
+    db_exec(c, "PRAGMA cache_size = -262144");
     if (db_exec(c, "SAVEPOINT regrade") != SQLITE_OK) {
         db_fail(&r, "savepoint");
         goto fail_nosp;
@@ -783,6 +796,11 @@ fail_nosp:
     json_decref(out);
     out = NULL;
 done:
+    if (old_cache) {
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA cache_size = %lld", (long long)old_cache);
+        db_exec(c, pragma);
+    }
     json_decref(qs);
     json_decref(rounds);
     for (int i = 0; i < r.nrounds; i++)

@@ -101,7 +101,6 @@ int stats_parse_answers(const char *s, int64_t *qids, unsigned *masks, int max)
 
 typedef struct qstat {
     int64_t qid;
-    int used;
     int nopt, multi, voided;
     unsigned key;
     stat_acc acc;
@@ -109,48 +108,66 @@ typedef struct qstat {
     int64_t count[ITEM_OPTIONS_MAX], top[ITEM_OPTIONS_MAX];
 } qstat;
 
+/* The questions seen so far: a dense array and an open-addressing index of
+ * qid -> position (positions stay valid when the array grows). */
 typedef struct qtable {
-    qstat *slots;
-    size_t cap, n;
+    qstat *q;
+    size_t n, qcap;
+    int32_t *slots; /* -1: empty */
+    size_t cap;
 } qtable;
 
-static qstat *qt_get(qtable *t, db_conn *c, int64_t qid)
+static int qt_rehash(qtable *t, size_t cap)
 {
-    if (t->n * 2 >= t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 256;
-        qstat *ns = calloc(cap, sizeof *ns);
-        if (!ns)
-            return NULL;
-        for (size_t i = 0; i < t->cap; i++) {
-            if (!t->slots[i].used)
-                continue;
-            size_t h = (size_t)t->slots[i].qid * 2654435761u % cap;
-            while (ns[h].used)
-                h = (h + 1) % cap;
-            ns[h] = t->slots[i];
-        }
-        free(t->slots);
-        t->slots = ns;
-        t->cap = cap;
+    int32_t *ns = malloc(cap * sizeof *ns);
+    if (!ns)
+        return -1;
+    for (size_t i = 0; i < cap; i++)
+        ns[i] = -1;
+    for (size_t k = 0; k < t->n; k++) {
+        size_t h = (size_t)t->q[k].qid * 2654435761u % cap;
+        while (ns[h] >= 0)
+            h = (h + 1) % cap;
+        ns[h] = (int32_t)k;
     }
+    free(t->slots);
+    t->slots = ns;
+    t->cap = cap;
+    return 0;
+}
+
+/* Position of qid in t (added, with its key, on first sight); -1 on no memory. */
+static int32_t qt_get(qtable *t, db_conn *c, int64_t qid)
+{
+    if ((t->n + 1) * 2 > t->cap && qt_rehash(t, t->cap ? t->cap * 2 : 256) != 0)
+        return -1;
     size_t h = (size_t)qid * 2654435761u % t->cap;
-    while (t->slots[h].used && t->slots[h].qid != qid)
+    while (t->slots[h] >= 0) {
+        if (t->q[t->slots[h]].qid == qid)
+            return t->slots[h];
         h = (h + 1) % t->cap;
-    qstat *q = &t->slots[h];
-    if (!q->used) {
-        q->used = 1;
-        q->qid = qid;
-        t->n++;
-        sqlite3_stmt *st = db_stmt(c, Q_QUESTION_KEY);
-        sqlite3_bind_int64(st, 1, qid);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            q->key = (unsigned)sqlite3_column_int(st, 0);
-            q->voided = sqlite3_column_int(st, 1);
-            q->multi = sqlite3_column_int(st, 2);
-        }
-        db_done(st);
     }
-    return q;
+    if (t->n == t->qcap) {
+        size_t cap = t->qcap ? t->qcap * 2 : 128;
+        qstat *nq = realloc(t->q, cap * sizeof *nq);
+        if (!nq)
+            return -1;
+        t->q = nq;
+        t->qcap = cap;
+    }
+    qstat *q = &t->q[t->n];
+    memset(q, 0, sizeof *q);
+    q->qid = qid;
+    sqlite3_stmt *st = db_stmt(c, Q_QUESTION_KEY);
+    sqlite3_bind_int64(st, 1, qid);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        q->key = (unsigned)sqlite3_column_int(st, 0);
+        q->voided = sqlite3_column_int(st, 1);
+        q->multi = sqlite3_column_int(st, 2);
+    }
+    db_done(st);
+    t->slots[h] = (int32_t)t->n;
+    return (int32_t)t->n++;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -159,39 +176,23 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* The score fraction from which an attempt is in the top group. */
-static int top_threshold(db_conn *c, int64_t round_id, double *threshold, int64_t *n_attempts)
+/* Growable array of 32-bit words. */
+typedef struct words {
+    uint32_t *w;
+    size_t n, cap;
+} words;
+
+static int words_push(words *v, uint32_t x)
 {
-    sqlite3_stmt *st = db_stmt(c, Q_STATS_SCORES);
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, round_id);
-    size_t n = 0, cap = 1024;
-    double *v = malloc(cap * sizeof *v);
-    while (v && sqlite3_step(st) == SQLITE_ROW) {
-        if (n == cap) {
-            double *nv = realloc(v, 2 * cap * sizeof *nv);
-            if (!nv)
-                break;
-            v = nv;
-            cap *= 2;
-        }
-        int max = sqlite3_column_int(st, 1);
-        v[n++] = max > 0 ? (double)sqlite3_column_int(st, 0) / max : 0;
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 1 << 16;
+        uint32_t *nw = realloc(v->w, cap * sizeof *nw);
+        if (!nw)
+            return -1;
+        v->w = nw;
+        v->cap = cap;
     }
-    db_done(st);
-    if (!v)
-        return -1;
-    *n_attempts = (int64_t)n;
-    *threshold = 2; /* nobody */
-    if (n > 0) {
-        qsort(v, n, sizeof *v, cmp_double);
-        size_t top = (size_t)ceil((double)n * STATS_TOP_FRACTION);
-        if (top < 1)
-            top = 1;
-        *threshold = v[n - top];
-    }
-    free(v);
+    v->w[v->n++] = x;
     return 0;
 }
 
@@ -236,7 +237,7 @@ static json_t *question_json(db_conn *c, const qstat *q)
     json_decref(options);
     if (q->voided)
         json_array_append_new(flags, json_string("voided"));
-    if (q->top_n >= 5 && min_key_top >= 0 && max_other_top > min_key_top)
+    if (q->top_n >= STATS_MIN_TOP && min_key_top >= 0 && max_other_top > min_key_top)
         json_array_append_new(flags, json_string("wrong_key"));
     if (q->acc.n > 0 && fac >= STATS_EASY)
         json_array_append_new(flags, json_string("too_easy"));
@@ -259,14 +260,11 @@ static int cmp_qid(const void *a, const void *b)
     return x->qid < y->qid ? -1 : x->qid > y->qid;
 }
 
+/* One pass over the round's finished attempts: the overall sums per
+ * question, and per attempt its score fraction and (question, choice) words
+ * kept for the second pass over memory that counts the top group. */
 json_t *stats_round(db_conn *c, int64_t round_id, app_err *e)
 {
-    double threshold;
-    int64_t n_attempts = 0;
-    if (top_threshold(c, round_id, &threshold, &n_attempts) != 0) {
-        APP_ERR(e, 503, "unavailable", NULL, "Không đọc được dữ liệu");
-        return NULL;
-    }
     sqlite3_stmt *st = db_stmt(c, Q_STATS_ATTEMPTS);
     if (!st) {
         APP_ERR(e, 503, "unavailable", NULL, "Không đọc được dữ liệu");
@@ -274,14 +272,17 @@ json_t *stats_round(db_conn *c, int64_t round_id, app_err *e)
     }
     sqlite3_bind_int64(st, 1, round_id);
     qtable t = {0};
+    words picks = {0}, starts = {0};
+    double *frac = NULL;
+    size_t nfrac = 0, fcap = 0;
     attempt_item *items = malloc(ITEMS_MAX * sizeof *items);
     int64_t *aq = malloc(ITEMS_MAX * sizeof *aq);
     unsigned *am = malloc(ITEMS_MAX * sizeof *am);
     unsigned *chosen = malloc(ITEMS_MAX * sizeof *chosen);
     int *correct = malloc(ITEMS_MAX * sizeof *correct);
-    qstat **qs = malloc(ITEMS_MAX * sizeof *qs);
-    int64_t top_attempts = 0, bad = 0;
-    int ok = items && aq && am && chosen && correct && qs;
+    int32_t *qi = malloc(ITEMS_MAX * sizeof *qi);
+    int64_t bad = 0;
+    int ok = items && aq && am && chosen && correct && qi;
     while (ok && sqlite3_step(st) == SQLITE_ROW) {
         int n = items_parse(db_col_text(st, 0), items, ITEMS_MAX);
         int na = stats_parse_answers(db_col_text(st, 1), aq, am, ITEMS_MAX);
@@ -290,44 +291,49 @@ json_t *stats_round(db_conn *c, int64_t round_id, app_err *e)
             continue;
         }
         int max = sqlite3_column_int(st, 3);
-        double frac = max > 0 ? (double)sqlite3_column_int(st, 2) / max : 0;
-        int in_top = frac >= threshold;
-        top_attempts += in_top;
+        if (nfrac == fcap) {
+            fcap = fcap ? fcap * 2 : 4096;
+            double *nf = realloc(frac, fcap * sizeof *nf);
+            if (!nf) {
+                ok = 0;
+                break;
+            }
+            frac = nf;
+        }
+        frac[nfrac++] = max > 0 ? (double)sqlite3_column_int(st, 2) / max : 0;
+        if (words_push(&starts, (uint32_t)picks.n) != 0) {
+            ok = 0;
+            break;
+        }
         int total = 0;
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; ok && i < n; i++) {
             unsigned disp = 0;
             for (int k = 0; k < na; k++)
                 if (aq[k] == items[i].qid)
                     disp = am[k];
-            qs[i] = qt_get(&t, c, items[i].qid);
-            if (!qs[i]) {
+            qi[i] = qt_get(&t, c, items[i].qid);
+            if (qi[i] < 0 || qi[i] >= (1 << 24)) {
                 ok = 0;
                 break;
             }
-            if (qs[i]->nopt < items[i].nopt)
-                qs[i]->nopt = items[i].nopt;
+            qstat *q = &t.q[qi[i]];
+            if (q->nopt < items[i].nopt)
+                q->nopt = items[i].nopt;
             chosen[i] = items_to_original(&items[i], disp);
-            score_key k = {qs[i]->key, qs[i]->voided};
+            score_key k = {q->key, q->voided};
             correct[i] = score_question(chosen[i], &k);
             total += correct[i];
+            if (words_push(&picks, (uint32_t)qi[i] << 8 | (chosen[i] & 0xffu)) != 0)
+                ok = 0;
         }
         for (int i = 0; ok && i < n; i++) {
-            qstat *q = qs[i];
+            qstat *q = &t.q[qi[i]];
             stat_add(&q->acc, correct[i], total - correct[i]);
             if (!chosen[i])
                 q->blank++;
-            if (in_top) {
-                q->top_n++;
-                if (!chosen[i])
-                    q->top_blank++;
-            }
-            for (int o = 0; o < items[i].nopt; o++) {
-                if (!(chosen[i] & (1u << o)))
-                    continue;
-                q->count[o]++;
-                if (in_top)
-                    q->top[o]++;
-            }
+            for (int o = 0; o < items[i].nopt; o++)
+                if (chosen[i] & (1u << o))
+                    q->count[o]++;
         }
     }
     db_done(st);
@@ -336,8 +342,43 @@ json_t *stats_round(db_conn *c, int64_t round_id, app_err *e)
     free(am);
     free(chosen);
     free(correct);
+    free(qi);
+    /* the top group: the best STATS_TOP_FRACTION of attempts by score */
+    double threshold = 2;
+    int64_t top_attempts = 0;
+    if (ok && nfrac > 0) {
+        double *sorted = malloc(nfrac * sizeof *sorted);
+        if (sorted) {
+            memcpy(sorted, frac, nfrac * sizeof *sorted);
+            qsort(sorted, nfrac, sizeof *sorted, cmp_double);
+            size_t top = (size_t)ceil((double)nfrac * STATS_TOP_FRACTION);
+            threshold = sorted[nfrac - (top < 1 ? 1 : top)];
+            free(sorted);
+        } else {
+            ok = 0;
+        }
+    }
+    for (size_t a = 0; ok && a < nfrac; a++) {
+        if (frac[a] < threshold)
+            continue;
+        top_attempts++;
+        size_t end = a + 1 < nfrac ? starts.w[a + 1] : picks.n;
+        for (size_t k = starts.w[a]; k < end; k++) {
+            qstat *q = &t.q[picks.w[k] >> 8];
+            unsigned ch = picks.w[k] & 0xffu;
+            q->top_n++;
+            if (!ch)
+                q->top_blank++;
+            for (int o = 0; o < q->nopt && o < ITEM_OPTIONS_MAX; o++)
+                if (ch & (1u << o))
+                    q->top[o]++;
+        }
+    }
+    free(frac);
+    free(picks.w);
+    free(starts.w);
     if (!ok) {
-        free(qs);
+        free(t.q);
         free(t.slots);
         APP_ERR(e, 500, "internal", NULL, "Hết bộ nhớ khi tính thống kê");
         return NULL;
@@ -346,19 +387,17 @@ json_t *stats_round(db_conn *c, int64_t round_id, app_err *e)
         log_warn("stats: round %lld: %lld attempts with unreadable items or answers",
                  (long long)round_id, (long long)bad);
     qstat **order = malloc((t.n ? t.n : 1) * sizeof *order);
-    size_t k = 0;
-    for (size_t i = 0; order && i < t.cap; i++)
-        if (t.slots[i].used)
-            order[k++] = &t.slots[i];
+    for (size_t i = 0; order && i < t.n; i++)
+        order[i] = &t.q[i];
     if (order)
-        qsort(order, k, sizeof *order, cmp_qid);
+        qsort(order, t.n, sizeof *order, cmp_qid);
     json_t *list = json_array();
-    for (size_t i = 0; order && i < k; i++)
+    for (size_t i = 0; order && i < t.n; i++)
         json_array_append_new(list, question_json(c, order[i]));
     free(order);
-    free(qs);
+    free(t.q);
     free(t.slots);
     return json_pack("{s:I, s:I, s:I, s:f, s:o}", "round_id", (json_int_t)round_id, "attempts",
-                     (json_int_t)n_attempts, "top_group", (json_int_t)top_attempts,
-                     "top_threshold", threshold > 1 ? 0.0 : threshold, "questions", list);
+                     (json_int_t)nfrac, "top_group", (json_int_t)top_attempts, "top_threshold",
+                     threshold > 1 ? 0.0 : threshold, "questions", list);
 }

@@ -21,7 +21,8 @@
 #define STATS_TOP_FRACTION 0.27
 #define STATS_EASY 95.0
 #define STATS_HARD 5.0
-#define STATS_MIN_N 10 /* fewer attempts: no discrimination flag */
+#define STATS_MIN_N 10  /* fewer attempts: no discrimination flag */
+#define STATS_MIN_TOP 3 /* fewer in the top group: no wrong-key flag */
 
 /* Running sums for one question: x the question's score, y the rest. */
 typedef struct stat_acc {

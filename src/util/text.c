@@ -418,3 +418,19 @@ int text_looks_legacy_vietnamese(const char *s)
     }
     return markers >= 2 && markers > viet;
 }
+
+void text_lf(char *s)
+{
+    char *w = s;
+
+    for (; *s != '\0'; s++) {
+        if (*s == '\r') {
+            *w++ = '\n';
+            if (s[1] == '\n')
+                s++;
+            continue;
+        }
+        *w++ = *s;
+    }
+    *w = '\0';
+}

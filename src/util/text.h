@@ -39,4 +39,8 @@ char *text_fold_key(const char *s);
  * (ă đ ơ ư and the U+1EA0..U+1EF9 block). */
 int text_looks_legacy_vietnamese(const char *s);
 
+/* Makes every line break of the NUL-terminated string s a single LF ("\r\n" and a lone
+ * "\r" become "\n"), in place. */
+void text_lf(char *s);
+
 #endif

@@ -4,6 +4,7 @@
 // and regrading with its effect on the leaderboard (dry run, confirm, audit).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import {
   startServer, register, roundId, startAttempt, assertStatus, assertError, login, contestInfo,
 } from './lib.mjs';
@@ -247,10 +248,28 @@ test('a bad file: the report lists errors by line, nothing is stored, no token',
   assert.deepEqual(await banks(), before, 'nothing stored');
 });
 
+/** Announces a body of `length` bytes (Content-Length) but sends only its start: the
+ * server refuses it from the header, before reading it, and closes the connection. */
+function postHuge(server, who, route, length) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(server.base + route, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain', 'Content-Length': length, Cookie: `cchc_session=${who.cookie}`, 'X-CSRF-Token': who.csrf },
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, text, json: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.write(Buffer.alloc(64 * 1024, 'a'));
+  });
+}
+
 test('limits: body over the limit is 413; too many options, too long a text, too many questions are 400', async () => {
-  const big = Buffer.alloc(10 * 1024 * 1024 + 10, 'a');
-  assertError(await postRaw('/api/admin/banks/preview', big, { format: 'gift' }), 413, 'too_large');
-  assertError(await postRaw('/api/admin/banks', big, {}), 413, 'too_large');
+  const big = 10 * 1024 * 1024 + 1;
+  assertError(await postHuge(srv, org, '/api/admin/banks/preview?format=gift', big), 413, 'too_large');
+  assertError(await postHuge(srv, org, '/api/admin/banks', big), 413, 'too_large');
   const seven = await postRaw('/api/admin/banks/preview', 'Bảy {=1 ~2 ~3 ~4 ~5 ~6 ~7}\n', { format: 'gift', id: 'bay' });
   assertError(seven, 400, 'validation');
   assert.ok(seven.json.problems.some((p) => p.line === 1 && /7 options \(a question has 2 to 6\)/.test(p.message)));
@@ -271,11 +290,14 @@ test('limits: body over the limit is 413; too many options, too long a text, too
 test('the body limit is configurable (serve --bank-max-mb)', async () => {
   const small = await startServer({ staff: [{ username: 'btc', role: 'organiser' }], args: ['--bank-max-mb', '1'] });
   const s = await login(small, 'btc');
-  const r = await small.api('POST', '/api/admin/banks/preview?format=gift', {
-    cookie: s.cookie, csrf: s.csrf, body: Buffer.alloc(1024 * 1024 + 1, 'a'), headers: { 'Content-Type': 'text/plain' },
-  });
+  const r = await postHuge(small, s, '/api/admin/banks/preview?format=gift', 1024 * 1024 + 1);
   assertError(r, 413, 'too_large');
   assert.match(r.json.error.message, /1048576/);
+  // just under the limit the body is read (and checked)
+  const under = await small.api('POST', '/api/admin/banks/preview?format=gift', {
+    cookie: s.cookie, csrf: s.csrf, body: Buffer.alloc(1024 * 1024, 'a'), headers: { 'Content-Type': 'text/plain' },
+  });
+  assertError(under, 400, 'validation');
   await small.stop();
 });
 
@@ -312,6 +334,10 @@ test('the question list searches by text (accents and case folded), category and
   const page = await srv.api('GET', '/api/admin/banks/thu-csv-form/questions?limit=2&offset=4', { cookie: org.cookie });
   assert.deepEqual(page.json.questions.map((x) => x.qkey), ['c5', 'c6']);
   assertError(await srv.api('GET', '/api/admin/banks/khong-co/questions', { cookie: org.cookie }), 404, 'not_found');
+  // digits that name no bank id: the console's list by bank row id (api_console.c)
+  const byRow = await srv.api('GET', '/api/admin/banks/1/questions?limit=1', { cookie: org.cookie });
+  assertStatus(byRow, 200);
+  assert.ok(byRow.json.bank && byRow.json.questions.length === 1, byRow.text);
   for (const fmt of ['gift', 'aiken', 'csv', 'xml', 'native']) {
     const e = await srv.api('GET', `/api/admin/banks/thu-csv-form/export?format=${fmt}`, { cookie: org.cookie });
     assertStatus(e, 200, `export ${fmt}`);

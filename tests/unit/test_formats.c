@@ -609,7 +609,18 @@ static void test_csv_template_file(void **state)
     assert_non_null(b);
     assert_int_equal(b->nquestions, 2);
     assert_int_equal(bank_report_errors(rep), 0);
+    assert_int_equal(bank_report_warnings(rep), 0);
     bank_free(b);
+    /* the copy the upload page links to is the same file */
+    snprintf(path, sizeof path, "%s/web/assets/mau-ngan-hang-cau-hoi.csv",
+             src ? src : CCHC_SOURCE_DIR);
+    f = fopen(path, "rb");
+    assert_non_null(f);
+    char copy[16384];
+    size_t clen = fread(copy, 1, sizeof copy, f);
+    fclose(f);
+    assert_int_equal(clen, len);
+    assert_memory_equal(copy, data, len);
 }
 
 /* ---- Moodle XML ---------------------------------------------------------------------- */
@@ -898,6 +909,33 @@ static void test_slug_and_paths(void **state)
     free(s);
 }
 
+/* Line breaks are LF whatever the file had, so that every format carries them. */
+static void test_line_breaks_and_formulas(void **state)
+{
+    (void)state;
+    bank *b = parse_str(BANK_FMT_NATIVE,
+                        "{\"format\":\"cchc-bank/1\",\"id\":\"x\",\"title\":\"X\",\"version\":1,"
+                        "\"categories\":[{\"id\":\"c\",\"title\":\"C\"}],\"questions\":[{\"id\":\"q\","
+                        "\"category\":\"c\",\"difficulty\":\"easy\",\"track\":\"both\","
+                        "\"text\":\"a\\r\\nb\\rc\",\"options\":[\"=SUM(A1)\",\"'@x\"],\"correct\":0}]}");
+    if (!b)
+        dump();
+    assert_non_null(b);
+    assert_string_equal(b->questions[0].text, "a\nb\nc");
+    buf out;
+    buf_init(&out, 0);
+    assert_int_equal(bank_csv_write(b, &out), 0);
+    /* Excel would read "=..." as a formula: the cell starts with an apostrophe */
+    assert_non_null(strstr(out.data, ";'=SUM(A1);''@x;"));
+    bank *c = parse_as(BANK_FMT_CSV, out.data, out.len, "x");
+    assert_non_null(c);
+    assert_string_equal(c->questions[0].options[0], "=SUM(A1)");
+    assert_string_equal(c->questions[0].options[1], "'@x");
+    bank_free(b);
+    bank_free(c);
+    buf_free(&out);
+}
+
 static void test_regrade_parse_key(void **state)
 {
     (void)state;
@@ -945,6 +983,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_summary_and_duplicates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_html_to_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_slug_and_paths, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_line_breaks_and_formulas, setup, teardown),
         cmocka_unit_test_setup_teardown(test_regrade_parse_key, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
