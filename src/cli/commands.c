@@ -1,4 +1,5 @@
 #include <dirent.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -343,6 +344,28 @@ int cli_backup(int argc, char **argv)
                 dst ? sqlite3_errmsg(dst) : src ? sqlite3_errmsg(src) : "cannot open");
     else
         printf("backup written to %s\n", argv[optind]);
+    /* The certificate signing key lives beside the database: keep it with the copy. */
+    static const char *const exts[] = {".signing.key", ".signing.pub"};
+    for (int i = 0; rc == SQLITE_OK && i < 2; i++) {
+        char from[1024], to[1024], err[256];
+        snprintf(from, sizeof from, "%s%s", db_path, exts[i]);
+        snprintf(to, sizeof to, "%s%s", argv[optind], exts[i]);
+        size_t len;
+        char *data = cli_read_file(from, 1u << 16, &len, err, sizeof err);
+        if (!data)
+            continue;
+        int fd = open(to, O_WRONLY | O_CREAT | O_TRUNC, i == 0 ? 0600 : 0644);
+        if (fd < 0 || write(fd, data, len) != (ssize_t)len) {
+            fprintf(stderr, "cchc-quiz: cannot write %s\n", to);
+            rc = SQLITE_CANTOPEN;
+        } else {
+            printf("%s written\n", to);
+        }
+        if (fd >= 0)
+            close(fd);
+        sodium_memzero(data, len);
+        free(data);
+    }
     sqlite3_close(src);
     sqlite3_close(dst);
     return rc == SQLITE_OK ? 0 : 1;
