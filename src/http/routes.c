@@ -64,7 +64,6 @@ const route routes[] = {
     {"GET", "/api/admin/accounts", ROLE_ADMIN, 0, 0, h_users},
     {"GET", "/api/admin/contests/{}", ROLE_ORGANISER | ROLE_JUDGE, 0, 0, h_console_contest},
     {"GET", "/api/admin/question-counts", ROLE_ORGANISER, 0, 0, h_question_counts},
-    {"GET", "/api/admin/banks/{}/questions", ROLE_ORGANISER, 0, 0, h_console_bank_questions},
     {"GET", "/api/admin/contests/{}/participants", ROLE_ORGANISER, 0, 0, h_people_search},
     {"GET", "/api/admin/participants/{}", ROLE_ORGANISER, 0, 0, h_person},
     {"GET", "/api/admin/participants/{}/export", ROLE_ORGANISER, 0, 0, h_person_export},

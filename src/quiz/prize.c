@@ -305,7 +305,7 @@ static int write_group(db_conn *c, int64_t list_id, const char *kind, const char
         }
         json_array_append_new(
             ties_out,
-            json_pack("{s:s, s:s, s:{s:s, s:I, s:i}, s:{s:s, s:I, s:i}, s:s, s:o, s:o, s:b}",
+            json_pack("{s:s, s:s, s:{s:I, s:i}, s:{s:I, s:i}, s:s, s:o, s:o, s:b}",
                       "kind", kind, "group", grp, "a", is_unit ? "unit_id" : "participant_id",
                       (json_int_t)l->c[x->a].id, "rank", x->a + 1, "b",
                       is_unit ? "unit_id" : "participant_id", (json_int_t)l->c[x->b].id, "rank",
@@ -831,6 +831,28 @@ json_t *prize_list_json(db_conn *c, int64_t list_id, int personal, app_err *e)
     {
         tie_names(c, json_object_get(t, "a"));
         tie_names(c, json_object_get(t, "b"));
+    }
+    /* what the printed list needs: the contest, the round, the signer */
+    int64_t cid = json_integer_value(json_object_get(out, "contest_id"));
+    st = db_stmt(c, Q_CONTEST_BY_ID);
+    sqlite3_bind_int64(st, 1, cid);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        contest_settings cs;
+        contest_settings_parse(db_col_text(st, 5), &cs);
+        json_object_set_new(out, "contest", json_pack("{s:s, s:s, s:s, s:s, s:s}", "id",
+                                                     db_col_text(st, 1), "title",
+                                                     db_col_text(st, 2), "organiser",
+                                                     db_col_text(st, 3), "signer_title",
+                                                     cs.cert_signer_title, "signer_name",
+                                                     cs.cert_signer_name));
+    }
+    db_done(st);
+    if (round_id) {
+        st = db_stmt(c, Q_ROUND_BOARD_INFO);
+        sqlite3_bind_int64(st, 1, round_id);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            json_object_set_new(out, "round_title", json_string(db_col_text(st, 6)));
+        db_done(st);
     }
     json_object_set_new(out, "pending", json_integer(pending));
     json_object_set_new(out, "entries", entries);

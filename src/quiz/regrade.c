@@ -880,6 +880,20 @@ static int load_version(db_conn *c, int64_t bank_row, vq **out, int *n)
     return 0;
 }
 
+/* Orders pointers to questions by id, or by text key (NULL first); for bsearch the key
+ * is a pointer to a question pointer too. */
+static int cmp_vq_key(const void *a, const void *b)
+{
+    const vq *x = *(const vq *const *)a, *y = *(const vq *const *)b;
+    return strcmp(x->qkey ? x->qkey : "", y->qkey ? y->qkey : "");
+}
+
+static int cmp_vq_text(const void *a, const void *b)
+{
+    const vq *x = *(const vq *const *)a, *y = *(const vq *const *)b;
+    return strcmp(x->text_key ? x->text_key : "", y->text_key ? y->text_key : "");
+}
+
 static int same_str(const char *a, const char *b)
 {
     return a && b && strcmp(a, b) == 0;
@@ -923,6 +937,20 @@ int regrade_changes_from_version(db_conn *c, const char *bank_key, int version,
         APP_ERR(e, 503, "unavailable", NULL, "Không đọc được ngân hàng câu hỏi");
         return -1;
     }
+    /* the new questions by id and by text, for lookups */
+    const vq **by_key = calloc((size_t)nn + 1, sizeof *by_key);
+    const vq **by_text = calloc((size_t)nn + 1, sizeof *by_text);
+    if (!by_key || !by_text) {
+        free(by_key);
+        free(by_text);
+        vq_free(nq, nn);
+        APP_ERR(e, 500, "internal", NULL, "Hết bộ nhớ");
+        return -1;
+    }
+    for (int k = 0; k < nn; k++)
+        by_key[k] = by_text[k] = &nq[k];
+    qsort(by_key, (size_t)nn, sizeof *by_key, cmp_vq_key);
+    qsort(by_text, (size_t)nn, sizeof *by_text, cmp_vq_text);
     /* the earlier versions */
     int64_t rows[256];
     int versions[256];
@@ -950,12 +978,15 @@ int regrade_changes_from_version(db_conn *c, const char *bank_key, int version,
         for (int i = 0; i < on && rc == 0; i++) {
             const vq *o = &oq[i];
             const vq *m = NULL;
-            for (int k = 0; k < nn && !m; k++)
-                if (same_str(nq[k].qkey, o->qkey) && same_str(nq[k].text_key, o->text_key))
-                    m = &nq[k];
-            for (int k = 0; k < nn && !m; k++)
-                if (same_str(nq[k].text_key, o->text_key))
-                    m = &nq[k];
+            if (o->qkey && o->text_key) {
+                const vq *const *hit = bsearch(&o, by_key, (size_t)nn, sizeof *by_key, cmp_vq_key);
+                if (hit && same_str((*hit)->text_key, o->text_key))
+                    m = *hit;
+                if (!m) {
+                    hit = bsearch(&o, by_text, (size_t)nn, sizeof *by_text, cmp_vq_text);
+                    m = hit ? *hit : NULL;
+                }
+            }
             if (!m)
                 continue; /* removed or rewritten: nothing to correct */
             if (m->nopt != o->nopt) {
@@ -1001,6 +1032,8 @@ int regrade_changes_from_version(db_conn *c, const char *bank_key, int version,
         }
         vq_free(oq, on);
     }
+    free(by_key);
+    free(by_text);
     vq_free(nq, nn);
     if (rc != 0) {
         free(ch);

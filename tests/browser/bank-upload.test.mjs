@@ -187,6 +187,15 @@ test('organiser uploads a GIFT bank: report, confirm, list, search, key-correcti
     .some((tr) => tr.cells[0].textContent === 'ngan-hang-thu'));
   await page.screenshot({ path: path.join(artifacts, 'bank-upload-done.png'), fullPage: true });
 
+  // the version switch offers the contests and the bank's versions
+  await page.selectOption('#switch-bank', 'ngan-hang-thu');
+  assert.deepEqual(await page.$$eval('#switch-version option', (os) => os.map((o) => o.value)), ['1']);
+  assert.ok((await page.$$eval('#switch-contest option', (os) => os.map((o) => o.value))).includes('demo-cchc'));
+  await page.selectOption('#switch-contest', 'demo-cchc');
+  await page.click('#switch-form button[type=submit]');
+  await page.waitForSelector('#switch-msg:not(.hidden)');
+  assert.match(await page.textContent('#switch-msg'), /không dùng ngân hàng/);
+
   // search the new bank's questions and preview a key correction
   await page.selectOption('#browse-bank', 'ngan-hang-thu');
   await page.fill('#browse-q', 'MỘT CỬA');

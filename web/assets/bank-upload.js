@@ -36,7 +36,11 @@
     $('#upload').classList.remove('hidden');
     $('#banks').classList.remove('hidden');
     $('#browse').classList.remove('hidden');
+    $('#switch').classList.remove('hidden');
     wireUpload();
+    $('#switch-bank').addEventListener('change', fillVersions);
+    $('#switch-form').addEventListener('submit', (ev) => { ev.preventDefault(); switchVersion(); });
+    loadContests();
     $('#browse-form').addEventListener('submit', (ev) => { ev.preventDefault(); browse(0); });
     $('#browse-bank').addEventListener('change', () => browse(0));
     loadBanks();
@@ -76,7 +80,9 @@
       ev.preventDefault();
       drop.classList.remove('over');
       const f = ev.dataTransfer && ev.dataTransfer.files && ev.dataTransfer.files[0];
-      if (f) setFile(f);
+      if (!f) return;
+      try { input.files = ev.dataTransfer.files; } catch (e) { /* an older browser: the name below says it */ }
+      setFile(f);
     });
     $('#upload-form').addEventListener('submit', (ev) => { ev.preventDefault(); check(); });
     $('#confirm').addEventListener('click', confirmUpload);
@@ -301,6 +307,13 @@
           el('td', { 'data-label': 'Nhập lúc' }, fmtTime(b.imported_at)),
           el('td', { 'data-label': 'Cuộc thi' }, (b.used_by || []).join(', ') || '—'))))));
     }
+    allBanks = list;
+    const sw = $('#switch-bank');
+    const keepSw = sw.value;
+    clear(sw);
+    for (const id of new Set(list.map((b) => b.bank_id))) sw.appendChild(el('option', { value: id }, id));
+    if (keepSw) sw.value = keepSw;
+    fillVersions();
     const sel = $('#browse-bank');
     const keep = sel.value;
     clear(sel);
@@ -308,6 +321,42 @@
     for (const b of list) latest.set(b.bank_id, b);
     for (const b of latest.values()) sel.appendChild(el('option', { value: b.bank_id }, b.bank_id + ' — ' + b.title));
     if (keep && latest.has(keep)) sel.value = keep;
+  }
+
+  /* ---------- a contest's bank version ---------- */
+
+  let allBanks = [];
+
+  function fillVersions() {
+    const id = $('#switch-bank').value;
+    const sel = clear($('#switch-version'));
+    for (const b of allBanks.filter((x) => x.bank_id === id).reverse()) {
+      const used = (b.used_by || []).length ? ' (đang dùng: ' + b.used_by.join(', ') + ')' : '';
+      sel.appendChild(el('option', { value: String(b.version) }, 'Phiên bản ' + b.version + ' — ' + fmtNum(b.questions) + ' câu' + used));
+    }
+  }
+
+  async function loadContests() {
+    let data;
+    try { data = await api('GET', '/api/admin/contests'); } catch (e) { return; }
+    const sel = clear($('#switch-contest'));
+    for (const c of data.contests || []) sel.appendChild(el('option', { value: c.id }, c.title + ' (' + c.id + ')'));
+  }
+
+  async function switchVersion() {
+    const box = $('#switch-msg');
+    const contest = $('#switch-contest').value;
+    const bankId = $('#switch-bank').value;
+    const version = Number($('#switch-version').value);
+    if (!contest || !bankId || !version) { showMsg(box, 'Hãy chọn cuộc thi, ngân hàng và phiên bản.', 'error'); return; }
+    try {
+      const r = await api('POST', '/api/admin/contests/' + encodeURIComponent(contest) + '/banks',
+        { body: { bank_id: bankId, version }, csrf, msg: box });
+      showMsg(box, r.changed
+        ? 'Cuộc thi ' + r.contest_id + ' chuyển ngân hàng ' + r.bank_id + ' từ phiên bản ' + r.from_version + ' sang phiên bản ' + r.to_version + '.'
+        : 'Cuộc thi ' + r.contest_id + ' đang dùng phiên bản ' + r.to_version + ' rồi.', 'ok');
+      loadBanks();
+    } catch (e) { /* shown in box */ }
   }
 
   /* ---------- browsing questions, correcting keys ---------- */

@@ -30,6 +30,12 @@
     const row = (k, v) => el('div', null, el('dt', null, k + ': '), el('dd', null, v));
     if (u.username) info.appendChild(row('Tên đăng nhập', u.username));
     info.appendChild(el('div', null, el('dt', null, 'Vai trò: '), el('dd', { id: 'role' }, ROLES[u.role] || u.role || 'không rõ')));
+    if (u.role === 'organiser' || u.role === 'admin') {
+      info.appendChild(el('div', null, el('a', { id: 'organiser-link', href: 'organiser.html' }, 'Bảng điều khiển Ban Tổ chức (cuộc thi, người dự thi, nhật ký)')));
+    }
+    if (u.role === 'judge' || u.role === 'organiser' || u.role === 'admin') {
+      info.appendChild(el('div', null, el('a', { id: 'judge-link', href: 'judge.html' }, 'Bảng điều khiển Ban Giám khảo (bảng xếp hạng trực tiếp, giải thưởng, xuất Excel)')));
+    }
     if (u.role === 'organiser' || u.role === 'admin' || u.role === 'reporter') {
       info.appendChild(el('div', null, el('a', { id: 'plan-link', href: u.role === 'reporter' ? 'plan-agency.html' : 'plan.html' },
         u.role === 'reporter' ? 'Nhiệm vụ và báo cáo tiến độ của đơn vị' : 'Theo dõi kế hoạch tuyên truyền cải cách hành chính')));
