@@ -2,6 +2,7 @@
  * exit status (0 ok, 1 failure, 2 usage). */
 #ifndef CCHC_CLI_H
 #define CCHC_CLI_H
+#include <stdio.h>
 
 #include "bank/formats.h"
 #include "db/db.h"
@@ -30,6 +31,10 @@ int cli_check(int argc, char **argv);
 int cli_bank_import_file(db_conn *c, const char *path, bank_format format, const char *id,
                          const char *title, int verbose);
 
+/* Parses the options of a command whose only option is --db FILE (and
+ * --help), from argv[first]. Returns -1 when the caller goes on (optind is at
+ * the first operand), else the exit status (0 after --help, 2 on a bad option). */
+int cli_db_args(int argc, char **argv, int first, void (*usage)(FILE *), const char **db_path);
 /* Reads a whole file (at most max bytes); caller frees. NULL with err set. */
 char *cli_read_file(const char *path, size_t max, size_t *len, char *err, size_t errn);
 /* Imports every *.json bank in dir and loads contest_file unless a contest

@@ -51,6 +51,24 @@ char *cli_read_file(const char *path, size_t max, size_t *len, char *err, size_t
     return data;
 }
 
+int cli_db_args(int argc, char **argv, int first, void (*usage)(FILE *), const char **db_path)
+{
+    static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    optind = first;
+    int ch;
+    while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+        if (ch == 'd') {
+            *db_path = optarg;
+        } else {
+            usage(ch == 'h' ? stdout : stderr);
+            return ch == 'h' ? 0 : 2;
+        }
+    }
+    return -1;
+}
+
 static db_conn *open_db(const char *path)
 {
     char err[512];
@@ -123,19 +141,9 @@ int cli_contest(int argc, char **argv)
         return help ? 0 : 2;
     }
     const char *db_path = DEFAULT_DB;
-    static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    optind = 2;
-    int ch;
-    while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
-        if (ch == 'd') {
-            db_path = optarg;
-        } else {
-            contest_usage(ch == 'h' ? stdout : stderr);
-            return ch == 'h' ? 0 : 2;
-        }
-    }
+    int rc = cli_db_args(argc, argv, 2, contest_usage, &db_path);
+    if (rc >= 0)
+        return rc;
     if (optind != argc - 1) {
         contest_usage(stderr);
         return 2;
@@ -299,25 +307,20 @@ int cli_user(int argc, char **argv)
 
 /* ---- backup ---- */
 
+static void backup_usage(FILE *f)
+{
+    fprintf(f, "usage: cchc-quiz backup [--db FILE] OUT\n"
+               "Copies the database consistently while it is being served (SQLite online "
+               "backup),\nwith the certificate signing key beside it. Restore: stop the server "
+               "and put OUT\nin place of the database (README).\n");
+}
+
 int cli_backup(int argc, char **argv)
 {
     const char *db_path = DEFAULT_DB;
-    static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    optind = 1;
-    int ch;
-    while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
-        if (ch == 'd') {
-            db_path = optarg;
-        } else {
-            fprintf(ch == 'h' ? stdout : stderr,
-                    "usage: cchc-quiz backup [--db FILE] OUT\n"
-                    "Copies the database consistently while it is being served (SQLite online "
-                    "backup).\nRestore: stop the server and put OUT in place of the database.\n");
-            return ch == 'h' ? 0 : 2;
-        }
-    }
+    int status = cli_db_args(argc, argv, 1, backup_usage, &db_path);
+    if (status >= 0)
+        return status;
     if (optind != argc - 1) {
         fprintf(stderr, "usage: cchc-quiz backup [--db FILE] OUT\n");
         return 2;
@@ -526,24 +529,18 @@ int cli_serve(int argc, char **argv)
 
 /* ---- check ---- */
 
+static void check_usage(FILE *f)
+{
+    fprintf(f, "usage: cchc-quiz check [--db FILE]\n"
+               "Runs SQLite's integrity check and prints the row counts; exit 1 if not ok.\n");
+}
+
 int cli_check(int argc, char **argv)
 {
     const char *db_path = DEFAULT_DB;
-    static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    optind = 1;
-    int ch;
-    while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
-        if (ch == 'd') {
-            db_path = optarg;
-        } else {
-            fprintf(ch == 'h' ? stdout : stderr,
-                    "usage: cchc-quiz check [--db FILE]\n"
-                    "Runs SQLite's integrity check and prints the row counts; exit 1 if not ok.\n");
-            return ch == 'h' ? 0 : 2;
-        }
-    }
+    int status = cli_db_args(argc, argv, 1, check_usage, &db_path);
+    if (status >= 0)
+        return status;
     char err[512];
     db_conn *c = db_open(db_path, 1, err, sizeof err);
     if (!c) {

@@ -201,8 +201,10 @@ int cli_console_seed(int argc, char **argv)
         rids[nr++] = sqlite3_column_int64(st, 0);
     db_done(st);
     if (!cid || !nu || !nr || !g_nq) {
-        fprintf(stderr, "cchc-quiz bench-console-seed: no contest %s with rounds, units and "
-                        "single-answer questions\n", contest);
+        fprintf(stderr,
+                "cchc-quiz bench-console-seed: no contest %s with rounds, units and "
+                "single-answer questions\n",
+                contest);
         goto done;
     }
     for (int i = 0; i < nr; i++) {
@@ -311,7 +313,8 @@ int cli_console_seed(int argc, char **argv)
                         disp = key_disp;
                         correct++;
                     } else {
-                        disp = (key_disp + 1 + (int)randombytes_uniform((uint32_t)(nopt - 1))) % nopt;
+                        disp =
+                            (key_disp + 1 + (int)randombytes_uniform((uint32_t)(nopt - 1))) % nopt;
                     }
                     al += (size_t)snprintf(answers + al, sizeof answers - al, "%s\"%lld\":%d",
                                            al > 1 ? "," : "", (long long)q->id, disp);

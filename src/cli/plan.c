@@ -83,19 +83,9 @@ int cli_plan(int argc, char **argv)
     }
     const char *sub = argv[1];
     const char *db_path = DEFAULT_DB;
-    static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    optind = 2;
-    int ch;
-    while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
-        if (ch == 'd') {
-            db_path = optarg;
-        } else {
-            plan_usage(ch == 'h' ? stdout : stderr);
-            return ch == 'h' ? 0 : 2;
-        }
-    }
+    int status = cli_db_args(argc, argv, 2, plan_usage, &db_path);
+    if (status >= 0)
+        return status;
     if (optind >= argc || (strcmp(sub, "load") == 0 && optind != argc - 1)) {
         plan_usage(stderr);
         return 2;
