@@ -141,9 +141,9 @@ int cli_contest(int argc, char **argv)
         return help ? 0 : 2;
     }
     const char *db_path = DEFAULT_DB;
-    int rc = cli_db_args(argc, argv, 2, contest_usage, &db_path);
-    if (rc >= 0)
-        return rc;
+    int status = cli_db_args(argc, argv, 2, contest_usage, &db_path);
+    if (status >= 0)
+        return status;
     if (optind != argc - 1) {
         contest_usage(stderr);
         return 2;
