@@ -183,11 +183,11 @@ static void flush(struct ctx *cx)
     if (!q->has_answer) {
         if (q->noptions == 0)
             bank_report_add(cx->rep, q->line, 0, BANK_SEV_ERROR,
-                            "question has no options and no ANSWER line");
+                            "câu hỏi không có lựa chọn và thiếu dòng ANSWER:");
         else
             bank_report_add(cx->rep, q->line, 0, BANK_SEV_ERROR,
-                            "question has no ANSWER line (write \"ANSWER: X\" after its "
-                            "options)");
+                            "thiếu dòng ANSWER: (viết \"ANSWER: X\" sau các lựa chọn "
+                            "của câu hỏi)");
         goto done;
     }
     if (q->answer_bad)
@@ -250,14 +250,14 @@ static void answer_line(struct ctx *cx, const char *s, size_t n, size_t at, int 
             (i + 1 < n && s[i + 1] != ' ' && s[i + 1] != '\t' && s[i + 1] != ',' &&
              s[i + 1] != ';')) {
             bank_report_add(cx->rep, line, (int)i + 1, BANK_SEV_ERROR,
-                            "ANSWER must be the letter of an option, such as \"ANSWER: B\"");
+                            "ANSWER phải là chữ cái của một lựa chọn, ví dụ \"ANSWER: B\"");
             q->has_answer = 1;
             q->answer_bad = 1;
             return;
         }
         if (c - 'A' >= q->noptions) {
             bank_report_add(cx->rep, line, (int)i + 1, BANK_SEV_ERROR,
-                            "ANSWER %c is not one of the options (A to %c)", c,
+                            "ANSWER %c không phải một lựa chọn (từ A đến %c)", c,
                             q->noptions > 0 ? 'A' + q->noptions - 1 : 'A');
             q->has_answer = 1;
             q->answer_bad = 1;
@@ -269,7 +269,7 @@ static void answer_line(struct ctx *cx, const char *s, size_t n, size_t at, int 
     q->has_answer = 1;
     if (letters == 0) {
         bank_report_add(cx->rep, line, 0, BANK_SEV_ERROR,
-                        "ANSWER has no letter (write \"ANSWER: B\")");
+                        "ANSWER thiếu chữ cái của đáp án đúng (viết \"ANSWER: B\")");
         q->answer_bad = 1;
     }
     if (letters > 1)
@@ -311,12 +311,12 @@ static void line_in(struct ctx *cx, const char *s, size_t n, int line)
     if (ans > 0) {
         if (cx->state == S_IDLE) {
             bank_report_add(cx->rep, line, 0, BANK_SEV_ERROR,
-                            "ANSWER line with no question before it");
+                            "dòng ANSWER không có câu hỏi nào ở trước");
             return;
         }
         if (q->noptions == 0) {
             bank_report_add(cx->rep, q->line, 0, BANK_SEV_ERROR,
-                            "question has no options before its ANSWER line (line %d)", line);
+                            "câu hỏi không có lựa chọn nào trước dòng ANSWER (dòng %d)", line);
             q_reset(q);
             cx->state = S_IDLE;
             return;
@@ -329,13 +329,13 @@ static void line_in(struct ctx *cx, const char *s, size_t n, int line)
     if (letter >= 0) {
         if (cx->state == S_IDLE) {
             bank_report_add(cx->rep, line, 0, BANK_SEV_ERROR,
-                            "option %c with no question before it", 'A' + letter);
+                            "lựa chọn %c không có câu hỏi nào ở trước", 'A' + letter);
             q->last_was_blank = 0;
             return;
         }
         if (letter != q->noptions) {
             bank_report_add(cx->rep, line, 0, BANK_SEV_ERROR,
-                            "option %c out of order (expected %c)", 'A' + letter,
+                            "lựa chọn %c sai thứ tự (cần %c)", 'A' + letter,
                             'A' + (q->noptions < 26 ? q->noptions : 25));
         }
         if (q->noptions < BANK_DRAFT_OPTIONS) {
@@ -398,14 +398,14 @@ bank *bank_aiken_parse(const char *buf, size_t len, const bank_import_opts *opts
     cx.bb = bank_builder_new(rep, opts);
     nlines = bank_lines_split(buf + skip, len - skip, &lines);
     if (cx.bb == NULL || nlines < 0) {
-        bank_report_add(rep, 0, 0, BANK_SEV_ERROR, "out of memory");
+        bank_report_add(rep, 0, 0, BANK_SEV_ERROR, "hết bộ nhớ");
         goto out;
     }
     for (k = 0; k < nlines && !cx.oom; k++)
         line_in(&cx, lines[k].s, lines[k].n, k + 1);
     flush(&cx);
     if (cx.oom)
-        bank_report_add(rep, 0, 0, BANK_SEV_ERROR, "out of memory");
+        bank_report_add(rep, 0, 0, BANK_SEV_ERROR, "hết bộ nhớ");
     b = bank_builder_finish(cx.bb);
     cx.bb = NULL;
 out:

@@ -159,19 +159,32 @@ static void quote(const char *s, char out[static QUOTE_MAX * 4 + 4])
     out[o] = '\0';
 }
 
+/* The Vietnamese for a reason text_nfc gives (its texts are English: other callers
+ * show them elsewhere). */
+static const char *text_error_vi(const char *why)
+{
+    if (why == NULL || strcmp(why, "out of memory") == 0)
+        return "hết bộ nhớ";
+    if (strcmp(why, "contains a NUL character") == 0)
+        return "chứa ký tự NUL";
+    if (strcmp(why, "invalid UTF-8") == 0)
+        return "không phải UTF-8 hợp lệ";
+    return why;
+}
+
 static const char *type_name(const json_t *v)
 {
     switch (json_typeof(v)) {
-    case JSON_OBJECT: return "an object";
-    case JSON_ARRAY: return "an array";
-    case JSON_STRING: return "a string";
-    case JSON_INTEGER: return "an integer";
-    case JSON_REAL: return "a number with a fraction";
+    case JSON_OBJECT: return "object";
+    case JSON_ARRAY: return "mảng";
+    case JSON_STRING: return "chuỗi";
+    case JSON_INTEGER: return "số nguyên";
+    case JSON_REAL: return "số thập phân";
     case JSON_TRUE: return "true";
     case JSON_FALSE: return "false";
     case JSON_NULL: return "null";
     }
-    return "something else";
+    return "giá trị khác";
 }
 
 static size_t edit_distance(const char *a, const char *b)
@@ -320,8 +333,8 @@ static void check_keys(struct ctx *cx, json_t *obj, const char *path,
         }
         locate(cx, kpath, 1, &line, &col);
         free(kpath);
-        bank_report_add(cx->rep, line, col, BANK_SEV_ERROR, "%s%sunknown field \"%s\"%s%s%s",
-                        path, path[0] ? ": " : "", q, hint ? " (did you mean \"" : "",
+        bank_report_add(cx->rep, line, col, BANK_SEV_ERROR, "%s%strường \"%s\" không xác định%s%s%s",
+                        path, path[0] ? ": " : "", q, hint ? " (có phải \"" : "",
                         hint ? hint : "", hint ? "\"?)" : "");
     }
 }
@@ -333,7 +346,7 @@ static json_t *member(struct ctx *cx, json_t *obj, const char *path, const char 
     json_t *v = json_object_get(obj, name);
 
     if (v == NULL && required)
-        error_at(cx, path, "missing field \"%s\"", name);
+        error_at(cx, path, "thiếu trường \"%s\"", name);
     return v;
 }
 
@@ -359,28 +372,28 @@ static char *read_text(struct ctx *cx, json_t *v, const char *path, size_t max, 
     size_t n;
 
     if (!json_is_string(v)) {
-        error_at(cx, path, "expected a string, found %s", type_name(v));
+        error_at(cx, path, "phải là chuỗi, không phải %s", type_name(v));
         goto fail;
     }
     s = text_nfc(json_string_value(v), json_string_length(v), &why);
     if (s == NULL) {
-        error_at(cx, path, "%s", why);
+        error_at(cx, path, "%s", text_error_vi(why));
         goto fail;
     }
     text_lf(s); /* one kind of line break, whatever the file's */
     n = text_length_chars(s);
     if (n > max) {
-        error_at(cx, path, "too long (%zu characters, at most %zu)", n, max);
+        error_at(cx, path, "quá dài (%zu ký tự, tối đa %zu)", n, max);
         goto fail;
     }
     if (nonempty && text_is_blank(s)) {
-        error_at(cx, path, "must not be empty");
+        error_at(cx, path, "không được để trống");
         goto fail;
     }
     if (text_looks_legacy_vietnamese(s)) {
         /* never imported as mojibake */
-        error_at(cx, path, "looks like text in a legacy Vietnamese encoding "
-                           "(TCVN3/VNI); convert it to Unicode");
+        error_at(cx, path, "văn bản có vẻ dùng bảng mã cũ TCVN3/VNI, hãy chuyển "
+                           "sang Unicode (UTF-8)");
         goto fail;
     }
     return s;
@@ -414,7 +427,7 @@ static char *read_id(struct ctx *cx, json_t *v, const char *path)
     if (!valid_id(s)) {
         quote(s, q);
         error_at(cx, path,
-                 "invalid id \"%s\" (1 to %d characters of a-z, 0-9, '-', '_', '.')", q,
+                 "mã \"%s\" không hợp lệ (từ 1 đến %d ký tự a-z, 0-9, '-', '_', '.')", q,
                  BANK_ID_MAX);
         goto fail;
     }
@@ -432,16 +445,16 @@ static void parse_categories(struct ctx *cx, json_t *arr, bank *b, struct strset
     size_t i;
 
     if (!json_is_array(arr)) {
-        error_at(cx, "categories", "expected an array, found %s", type_name(arr));
+        error_at(cx, "categories", "phải là mảng, không phải %s", type_name(arr));
         return;
     }
     n = json_array_size(arr);
     if (n == 0) {
-        error_at(cx, "categories", "must list at least one category");
+        error_at(cx, "categories", "phải có ít nhất một nhóm");
         return;
     }
     if (n > INT_MAX / 2) {
-        error_at(cx, "categories", "too many categories");
+        error_at(cx, "categories", "quá nhiều nhóm");
         return;
     }
     b->categories = calloc(n, sizeof(*b->categories));
@@ -461,7 +474,7 @@ static void parse_categories(struct ctx *cx, json_t *arr, bank *b, struct strset
 
         snprintf(path, sizeof(path), "categories[%zu]", i);
         if (!json_is_object(c)) {
-            error_at(cx, path, "expected an object, found %s", type_name(c));
+            error_at(cx, path, "phải là object, không phải %s", type_name(c));
             continue;
         }
         check_keys(cx, c, path, CATEGORY_KEYS);
@@ -483,7 +496,7 @@ static void parse_categories(struct ctx *cx, json_t *arr, bank *b, struct strset
                 snprintf(other, sizeof(other), "categories[%d]", first);
                 locate(cx, other, 0, &line, &col);
                 quote(cat->id, q);
-                error_at(cx, fpath, "duplicate category id \"%s\" (first at line %d)", q,
+                error_at(cx, fpath, "mã nhóm \"%s\" bị trùng (đã dùng ở dòng %d)", q,
                          line);
             }
         }
@@ -506,13 +519,13 @@ static void parse_options(struct ctx *cx, json_t *arr, const char *path, bank_qu
 
     *count = 0;
     if (!json_is_array(arr)) {
-        error_at(cx, path, "expected an array of strings, found %s", type_name(arr));
+        error_at(cx, path, "phải là mảng các chuỗi, không phải %s", type_name(arr));
         return;
     }
     n = json_array_size(arr);
     *count = n;
     if (n < BANK_OPTIONS_MIN || n > BANK_OPTIONS_MAX)
-        error_at(cx, path, "%zu option%s (a question has %d to %d)", n, n == 1 ? "" : "s",
+        error_at(cx, path, "%zu lựa chọn (mỗi câu hỏi có từ %d đến %d lựa chọn)", n,
                  BANK_OPTIONS_MIN, BANK_OPTIONS_MAX);
     for (i = 0; i < n && i < BANK_OPTIONS_MAX; i++) {
         char opath[96];
@@ -530,7 +543,7 @@ static void parse_options(struct ctx *cx, json_t *arr, const char *path, bank_qu
         }
         for (j = 0; j < i; j++) {
             if (keys[j] != NULL && strcmp(keys[i], keys[j]) == 0) {
-                error_at(cx, opath, "same as options[%zu]", j);
+                error_at(cx, opath, "trùng với options[%zu]", j);
                 break;
             }
         }
@@ -546,15 +559,15 @@ static unsigned read_index(struct ctx *cx, json_t *v, const char *path, size_t n
     json_int_t k;
 
     if (!json_is_integer(v)) {
-        error_at(cx, path, "expected an option index (integer), found %s", type_name(v));
+        error_at(cx, path, "phải là chỉ số của một lựa chọn (số nguyên), không phải %s", type_name(v));
         return 0;
     }
     k = json_integer_value(v);
     if (!have_options)
         return 0;
     if (k < 0 || (size_t)k >= noptions) {
-        error_at(cx, path, "index %" JSON_INTEGER_FORMAT " is out of range (%zu option%s)",
-                 k, noptions, noptions == 1 ? "" : "s");
+        error_at(cx, path, "chỉ số %" JSON_INTEGER_FORMAT " vượt quá số lựa chọn (có %zu lựa chọn)",
+                 k, noptions);
         return 0;
     }
     if (k >= BANK_OPTIONS_MAX)
@@ -572,13 +585,13 @@ static void parse_correct(struct ctx *cx, json_t *v, const char *path, bank_ques
         return;
     }
     if (!json_is_array(v)) {
-        error_at(cx, path, "expected an option index or an array of indices, found %s",
+        error_at(cx, path, "phải là chỉ số của một lựa chọn hoặc mảng các chỉ số, không phải %s",
                  type_name(v));
         return;
     }
     q->multi = 1;
     if (json_array_size(v) == 0) {
-        error_at(cx, path, "must list at least one correct option");
+        error_at(cx, path, "phải có ít nhất một đáp án đúng");
         return;
     }
     for (i = 0; i < json_array_size(v); i++) {
@@ -588,7 +601,7 @@ static void parse_correct(struct ctx *cx, json_t *v, const char *path, bank_ques
         join_index(ipath, sizeof(ipath), path, i);
         bit = read_index(cx, json_array_get(v, i), ipath, noptions, have_options);
         if (bit != 0 && (q->correct_mask & bit) != 0)
-            error_at(cx, ipath, "index %" JSON_INTEGER_FORMAT " is listed twice",
+            error_at(cx, ipath, "chỉ số %" JSON_INTEGER_FORMAT " bị lặp lại",
                      json_integer_value(json_array_get(v, i)));
         q->correct_mask |= bit;
     }
@@ -602,14 +615,14 @@ static void parse_source(struct ctx *cx, json_t *src, const char *qpath, bank_qu
 
     join(path, sizeof(path), qpath, "source");
     if (!json_is_object(src)) {
-        error_at(cx, path, "expected an object {document, article, url}, found %s",
+        error_at(cx, path, "phải là object {document, article, url}, không phải %s",
                  type_name(src));
         return;
     }
     check_keys(cx, src, path, SOURCE_KEYS);
     v = member(cx, src, path, "document", 0);
     if (v == NULL) {
-        warning_at(cx, path, "no document named");
+        warning_at(cx, path, "chưa ghi tên văn bản nguồn (document)");
     } else {
         join(fpath, sizeof(fpath), path, "document");
         q->source_document = read_text(cx, v, fpath, BANK_SOURCE_FIELD_MAX, 1);
@@ -627,7 +640,7 @@ static void parse_source(struct ctx *cx, json_t *src, const char *qpath, bank_qu
             ((strncmp(q->source_url, "https://", 8) != 0 &&
               strncmp(q->source_url, "http://", 7) != 0) ||
              strpbrk(q->source_url, " \t\r\n") != NULL)) {
-            error_at(cx, fpath, "not an http:// or https:// URL");
+            error_at(cx, fpath, "không phải địa chỉ http:// hoặc https://");
             free(q->source_url);
             q->source_url = NULL;
         }
@@ -642,11 +655,11 @@ static void parse_tags(struct ctx *cx, json_t *arr, const char *qpath, bank_ques
 
     join(path, sizeof(path), qpath, "tags");
     if (!json_is_array(arr)) {
-        error_at(cx, path, "expected an array of strings, found %s", type_name(arr));
+        error_at(cx, path, "phải là mảng các chuỗi, không phải %s", type_name(arr));
         goto fail;
     }
     if (json_array_size(arr) > BANK_TAGS_MAX) {
-        error_at(cx, path, "%zu tags (at most %d)", json_array_size(arr), BANK_TAGS_MAX);
+        error_at(cx, path, "%zu nhãn (tối đa %d)", json_array_size(arr), BANK_TAGS_MAX);
         goto fail;
     }
     if (json_array_size(arr) == 0)
@@ -698,7 +711,7 @@ static void parse_question(struct ctx *cx, json_t *qv, int index, bank *b,
     snprintf(path, sizeof(path), "questions[%d]", index);
     locate(cx, path, 0, &q->line, &col);
     if (!json_is_object(qv)) {
-        error_at(cx, path, "expected an object, found %s", type_name(qv));
+        error_at(cx, path, "phải là object, không phải %s", type_name(qv));
         return;
     }
     check_keys(cx, qv, path, QUESTION_KEYS);
@@ -714,8 +727,8 @@ static void parse_question(struct ctx *cx, json_t *qv, int index, bank *b,
             cx->oom = 1;
         if (rc == 1) {
             quote(q->id, qt);
-            error_at(cx, fpath, "duplicate question id \"%s\" (first used by questions[%d] "
-                                "at line %d)", qt, first, b->questions[first].line);
+            error_at(cx, fpath, "mã câu hỏi \"%s\" bị trùng (đã dùng ở questions[%d], "
+                                "dòng %d)", qt, first, b->questions[first].line);
         }
     }
 
@@ -725,7 +738,7 @@ static void parse_question(struct ctx *cx, json_t *qv, int index, bank *b,
         q->category = read_text(cx, v, fpath, SIZE_MAX, 1);
         if (q->category != NULL && !strset_has(cats, q->category)) {
             quote(q->category, qt);
-            error_at(cx, fpath, "unknown category \"%s\" (not in \"categories\")", qt);
+            error_at(cx, fpath, "nhóm \"%s\" không có trong \"categories\"", qt);
         }
     }
 
@@ -733,14 +746,14 @@ static void parse_question(struct ctx *cx, json_t *qv, int index, bank *b,
     if (v != NULL) {
         join(fpath, sizeof(fpath), path, "difficulty");
         if (!json_is_string(v)) {
-            error_at(cx, fpath, "expected a string, found %s", type_name(v));
+            error_at(cx, fpath, "phải là chuỗi, không phải %s", type_name(v));
         } else {
             int d = bank_difficulty_from_name(json_string_value(v));
 
             quote(json_string_value(v), qt);
             if (d < 0)
-                error_at(cx, fpath, "unknown difficulty \"%s\" (expected easy, medium or "
-                                    "hard)", qt);
+                error_at(cx, fpath, "độ khó \"%s\" không hợp lệ (phải là easy, medium "
+                                    "hoặc hard)", qt);
             else
                 q->difficulty = (bank_difficulty)d;
         }
@@ -750,14 +763,14 @@ static void parse_question(struct ctx *cx, json_t *qv, int index, bank *b,
     if (v != NULL) {
         join(fpath, sizeof(fpath), path, "track");
         if (!json_is_string(v)) {
-            error_at(cx, fpath, "expected a string, found %s", type_name(v));
+            error_at(cx, fpath, "phải là chuỗi, không phải %s", type_name(v));
         } else {
             int t = bank_track_from_name(json_string_value(v));
 
             quote(json_string_value(v), qt);
             if (t < 0)
-                error_at(cx, fpath, "unknown track \"%s\" (expected cbccvc, citizen or "
-                                    "both)", qt);
+                error_at(cx, fpath, "đối tượng \"%s\" không hợp lệ (phải là cbccvc, "
+                                    "citizen hoặc both)", qt);
             else
                 q->track = (bank_track)t;
         }
@@ -783,7 +796,7 @@ static void parse_question(struct ctx *cx, json_t *qv, int index, bank *b,
 
                 snprintf(other, sizeof(other), "questions[%d].text", first);
                 locate(cx, other, 0, &line, &ocol);
-                warning_at(cx, fpath, "same text as questions[%d] (line %d)", first, line);
+                warning_at(cx, fpath, "trùng nội dung với questions[%d] (dòng %d)", first, line);
             }
         }
     }
@@ -808,17 +821,17 @@ static void parse_question(struct ctx *cx, json_t *qv, int index, bank *b,
         if (q->explanation != NULL && text_is_blank(q->explanation)) {
             free(q->explanation);
             q->explanation = NULL;
-            warning_at(cx, fpath, "empty explanation");
+            warning_at(cx, fpath, "phần giải thích để trống");
         }
     } else {
-        warning_at(cx, path, "no explanation");
+        warning_at(cx, path, "chưa có giải thích");
     }
 
     v = member(cx, qv, path, "source", 0);
     if (v != NULL)
         parse_source(cx, v, path, q);
     else
-        warning_at(cx, path, "no source");
+        warning_at(cx, path, "chưa có nguồn");
 
     v = member(cx, qv, path, "tags", 0);
     if (v != NULL)
@@ -832,17 +845,17 @@ static void parse_questions(struct ctx *cx, json_t *arr, bank *b, const struct s
     size_t i;
 
     if (!json_is_array(arr)) {
-        error_at(cx, "questions", "expected an array, found %s", type_name(arr));
+        error_at(cx, "questions", "phải là mảng, không phải %s", type_name(arr));
         return;
     }
     n = json_array_size(arr);
     if (n == 0) {
-        error_at(cx, "questions", "must contain at least one question");
+        error_at(cx, "questions", "phải có ít nhất một câu hỏi");
         return;
     }
     if (n > BANK_QUESTIONS_MAX) {
         /* the rest is not checked: a bank this large is refused anyway */
-        error_at(cx, "questions", "%zu questions (at most %d in one bank)", n,
+        error_at(cx, "questions", "%zu câu hỏi (mỗi ngân hàng tối đa %d câu)", n,
                  BANK_QUESTIONS_MAX);
         return;
     }
@@ -872,7 +885,7 @@ static void parse_root(struct ctx *cx, json_t *root, bank *b)
     json_t *v;
 
     if (!json_is_object(root)) {
-        error_at(cx, "", "a bank must be a JSON object, found %s", type_name(root));
+        error_at(cx, "", "ngân hàng câu hỏi phải là một object JSON, không phải %s", type_name(root));
         return;
     }
     check_keys(cx, root, "", ROOT_KEYS);
@@ -880,12 +893,12 @@ static void parse_root(struct ctx *cx, json_t *root, bank *b)
     v = member(cx, root, "", "format", 1);
     if (v != NULL) {
         if (!json_is_string(v)) {
-            error_at(cx, "format", "expected a string, found %s", type_name(v));
+            error_at(cx, "format", "phải là chuỗi, không phải %s", type_name(v));
         } else if (strcmp(json_string_value(v), BANK_FORMAT) != 0) {
             char q[QUOTE_MAX * 4 + 4];
 
             quote(json_string_value(v), q);
-            error_at(cx, "format", "unsupported format \"%s\" (expected \"%s\")", q,
+            error_at(cx, "format", "định dạng \"%s\" không được hỗ trợ (cần \"%s\")", q,
                      BANK_FORMAT);
         }
     }
@@ -901,9 +914,9 @@ static void parse_root(struct ctx *cx, json_t *root, bank *b)
     v = member(cx, root, "", "version", 1);
     if (v != NULL) {
         if (!json_is_integer(v))
-            error_at(cx, "version", "expected an integer, found %s", type_name(v));
+            error_at(cx, "version", "phải là số nguyên, không phải %s", type_name(v));
         else if (json_integer_value(v) < 1 || json_integer_value(v) > INT_MAX)
-            error_at(cx, "version", "%" JSON_INTEGER_FORMAT " is out of range (1 to %d)",
+            error_at(cx, "version", "%" JSON_INTEGER_FORMAT " nằm ngoài phạm vi (từ 1 đến %d)",
                      json_integer_value(v), INT_MAX);
         else
             b->version = (int)json_integer_value(v);
@@ -948,7 +961,7 @@ static size_t report_bad_utf8(struct ctx *cx)
         found++;
         if (found <= MAX_UTF8_REPORTS)
             bank_report_add(cx->rep, line, col, BANK_SEV_ERROR,
-                            "invalid UTF-8 (byte 0x%02X); save the file as UTF-8",
+                            "không phải UTF-8 hợp lệ (byte 0x%02X); hãy lưu tệp dạng UTF-8",
                             (unsigned char)cx->buf[bad]);
         /* the continuation bytes of a bad sequence belong to the same error */
         off = bad + 1;
@@ -957,7 +970,7 @@ static size_t report_bad_utf8(struct ctx *cx)
     }
     if (found > MAX_UTF8_REPORTS)
         bank_report_add(cx->rep, 0, 0, BANK_SEV_ERROR,
-                        "%zu more invalid UTF-8 sequences not listed",
+                        "còn %zu chuỗi byte UTF-8 không hợp lệ khác chưa liệt kê",
                         found - MAX_UTF8_REPORTS);
     return found;
 }
@@ -990,7 +1003,7 @@ bank *bank_parse_json(const char *buf, size_t len, const char *filename, bank_re
         goto fail;
     root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
     if (root == NULL) {
-        bank_report_add(rep, jerr.line, jerr.column, BANK_SEV_ERROR, "invalid JSON: %s",
+        bank_report_add(rep, jerr.line, jerr.column, BANK_SEV_ERROR, "JSON không hợp lệ: %s",
                         jerr.text);
         goto fail;
     }
@@ -1011,7 +1024,7 @@ bank *bank_parse_json(const char *buf, size_t len, const char *filename, bank_re
     return b;
 fail:
     if (cx.oom)
-        bank_report_add(rep, 0, 0, BANK_SEV_ERROR, "out of memory");
+        bank_report_add(rep, 0, 0, BANK_SEV_ERROR, "hết bộ nhớ");
     bank_free(b);
     json_decref(root);
     jsonpos_free(cx.pos);

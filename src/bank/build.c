@@ -334,12 +334,13 @@ size_t bank_text_check(const char *buf, size_t len, bank_report *rep, size_t *sk
     *skip = 0;
     if (len >= 2 && ((unsigned char)buf[0] == 0xFF && (unsigned char)buf[1] == 0xFE)) {
         bank_report_add(rep, 1, 1, BANK_SEV_ERROR,
-                        "the file is UTF-16 (Unicode); save it as UTF-8 (in Excel: \"CSV UTF-8\")");
+                        "tệp được lưu dạng UTF-16 (Unicode); hãy lưu lại dạng UTF-8 (trong "
+                        "Excel: \"CSV UTF-8\")");
         return 1;
     }
     if (len >= 2 && ((unsigned char)buf[0] == 0xFE && (unsigned char)buf[1] == 0xFF)) {
         bank_report_add(rep, 1, 1, BANK_SEV_ERROR,
-                        "the file is UTF-16 (big-endian); save it as UTF-8");
+                        "tệp được lưu dạng UTF-16 (big-endian); hãy lưu lại dạng UTF-8");
         return 1;
     }
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
@@ -363,8 +364,9 @@ size_t bank_text_check(const char *buf, size_t len, bank_report *rep, size_t *sk
         nul = memchr(s, '\0', n);
         if (nul != NULL) {
             bank_report_add(rep, line, chars_in(s, (size_t)(nul - s)) + 1, BANK_SEV_ERROR,
-                            "NUL byte: this is not a UTF-8 text file (UTF-16 or a binary "
-                            "file such as .xlsx or .docx?); save it as UTF-8 text");
+                            "có byte NUL: đây không phải tệp văn bản UTF-8 (tệp UTF-16 "
+                            "hay tệp nhị phân như .xlsx, .docx?); hãy lưu dạng văn bản "
+                            "UTF-8");
             return errors + 1;
         }
         if (text_utf8_validate(s, n, &bad) != 0) {
@@ -375,14 +377,14 @@ size_t bank_text_check(const char *buf, size_t len, bank_report *rep, size_t *sk
             if (reported++ < MAX_ENCODING_REPORTS) {
                 if (text != NULL && text_looks_legacy_vietnamese(text))
                     bank_report_add(rep, line, col, BANK_SEV_ERROR,
-                                    "not UTF-8: this line looks like Vietnamese in a legacy "
-                                    "encoding (TCVN3/ABC, VNI or Windows-1258); convert the "
-                                    "file to Unicode and save it as UTF-8");
+                                    "không phải UTF-8: dòng này có vẻ là tiếng Việt theo bảng "
+                                    "mã cũ (TCVN3/ABC, VNI hoặc Windows-1258); hãy chuyển "
+                                    "tệp sang Unicode và lưu dạng UTF-8");
                 else
                     bank_report_add(rep, line, col, BANK_SEV_ERROR,
-                                    "invalid UTF-8 (byte 0x%02X); save the file as UTF-8 (in "
-                                    "Excel: \"CSV UTF-8\"; text in TCVN3/VNI fonts must be "
-                                    "converted to Unicode first)",
+                                    "không phải UTF-8 hợp lệ (byte 0x%02X); hãy lưu tệp dạng "
+                                    "UTF-8 (trong Excel: \"CSV UTF-8\"; văn bản gõ bằng "
+                                    "phông TCVN3/VNI phải chuyển sang Unicode trước)",
                                     (unsigned char)s[bad]);
             }
         } else if (n > 0) {
@@ -394,9 +396,10 @@ size_t bank_text_check(const char *buf, size_t len, bank_report *rep, size_t *sk
                 quote(text, q);
                 if (reported++ < MAX_ENCODING_REPORTS)
                     bank_report_add(rep, line, 1, BANK_SEV_ERROR,
-                                    "this line looks like Vietnamese typed with a legacy font "
-                                    "(TCVN3/ABC or VNI) and not converted: \"%s\"; convert it "
-                                    "to Unicode (for example with UniKey's converter)",
+                                    "dòng này có vẻ là tiếng Việt gõ bằng phông cũ "
+                                    "(TCVN3/ABC hoặc VNI) chưa chuyển mã: \"%s\"; hãy "
+                                    "chuyển sang Unicode (ví dụ bằng công cụ chuyển mã của "
+                                    "UniKey)",
                                     q);
             }
         }
@@ -405,7 +408,7 @@ size_t bank_text_check(const char *buf, size_t len, bank_report *rep, size_t *sk
         line++;
     }
     if (reported > MAX_ENCODING_REPORTS)
-        bank_report_add(rep, 0, 0, BANK_SEV_ERROR, "%zu more lines with encoding problems",
+        bank_report_add(rep, 0, 0, BANK_SEV_ERROR, "còn %zu dòng khác bị lỗi bảng mã",
                         reported - MAX_ENCODING_REPORTS);
     return errors;
 }
@@ -479,6 +482,19 @@ int bank_builder_count(const bank_builder *bb)
     return bb->b->nquestions;
 }
 
+/* The Vietnamese for a reason text_nfc gives (its texts are English: other callers
+ * show them elsewhere). */
+static const char *text_error_vi(const char *why)
+{
+    if (why == NULL || strcmp(why, "out of memory") == 0)
+        return "hết bộ nhớ";
+    if (strcmp(why, "contains a NUL character") == 0)
+        return "chứa ký tự NUL";
+    if (strcmp(why, "invalid UTF-8") == 0)
+        return "không phải UTF-8 hợp lệ";
+    return why;
+}
+
 /* Returns a new NFC copy of s with white space trimmed at both ends, NULL when s is not
  * valid UTF-8 (err says why) or memory runs out. */
 static char *clean(const char *s, const char **err)
@@ -488,7 +504,7 @@ static char *clean(const char *s, const char **err)
     char *start;
     size_t len;
 
-    *err = "out of memory";
+    *err = "hết bộ nhớ";
     n = strlen(s);
     out = text_nfc(s, n, err);
     if (out == NULL)
@@ -518,7 +534,7 @@ const char *bank_builder_category(bank_builder *bb, const char *id, const char *
     if (title != NULL) {
         tclean = clean(title, &err);
         if (tclean == NULL) {
-            bank_report_add(bb->rep, line, 0, BANK_SEV_ERROR, "category: %s", err);
+            bank_report_add(bb->rep, line, 0, BANK_SEV_ERROR, "nhóm: %s", text_error_vi(err));
             goto fail;
         }
         if (text_is_blank(tclean) || strcmp(tclean, "top") == 0 ||
@@ -536,7 +552,7 @@ const char *bank_builder_category(bank_builder *bb, const char *id, const char *
 
             quote(idc, q);
             bank_report_add(bb->rep, line, 0, BANK_SEV_ERROR,
-                            "invalid category id \"%s\" (1 to %d characters of a-z, 0-9, "
+                            "mã nhóm \"%s\" không hợp lệ (từ 1 đến %d ký tự a-z, 0-9, "
                             "'-', '_', '.')",
                             q, BANK_ID_MAX);
             goto fail;
@@ -563,7 +579,7 @@ const char *bank_builder_category(bank_builder *bb, const char *id, const char *
     }
     if (tclean != NULL && text_length_chars(tclean) > BANK_TITLE_MAX) {
         bank_report_add(bb->rep, line, 0, BANK_SEV_ERROR,
-                        "category title too long (%zu characters, at most %d)",
+                        "tên nhóm quá dài (%zu ký tự, tối đa %d)",
                         text_length_chars(tclean), BANK_TITLE_MAX);
         goto fail;
     }
@@ -607,7 +623,7 @@ oom:
     free(tclean);
 oom_kept:
     bb->oom = 1;
-    bank_report_add(bb->rep, line, 0, BANK_SEV_ERROR, "out of memory");
+    bank_report_add(bb->rep, line, 0, BANK_SEV_ERROR, "hết bộ nhớ");
     return NULL;
 fail:
     free(idc);
@@ -687,19 +703,19 @@ static char *field(bank_builder *bb, const char *s, int line, const char *what, 
         return NULL;
     out = clean(s, &err);
     if (out == NULL) {
-        bank_report_add(bb->rep, line, 0, BANK_SEV_ERROR, "%s: %s", what, err);
+        bank_report_add(bb->rep, line, 0, BANK_SEV_ERROR, "%s: %s", what, text_error_vi(err));
         *bad = 1;
         return NULL;
     }
     n = text_length_chars(out);
     if (n > max) {
         bank_report_add(bb->rep, line, 0, BANK_SEV_ERROR,
-                        "%s too long (%zu characters, at most %zu)", what, n, max);
+                        "%s quá dài (%zu ký tự, tối đa %zu)", what, n, max);
         goto fail;
     }
     if (text_is_blank(out)) {
         if (nonempty) {
-            bank_report_add(bb->rep, line, 0, BANK_SEV_ERROR, "%s is empty", what);
+            bank_report_add(bb->rep, line, 0, BANK_SEV_ERROR, "%s để trống", what);
             goto fail;
         }
         free(out);
@@ -710,8 +726,8 @@ static char *field(bank_builder *bb, const char *s, int line, const char *what, 
 
         quote(out, q);
         bank_report_add(bb->rep, line, 0, BANK_SEV_ERROR,
-                        "%s looks like Vietnamese in a legacy encoding (TCVN3/ABC or VNI): "
-                        "\"%s\"; convert it to Unicode",
+                        "%s có vẻ là tiếng Việt theo bảng mã cũ (TCVN3/ABC hoặc VNI): "
+                        "\"%s\"; hãy chuyển sang Unicode",
                         what, q);
         goto fail;
     }
@@ -745,11 +761,11 @@ static char *tags_json(bank_builder *bb, const char *tags, int line, int *bad)
 
         if (raw == NULL)
             goto oom;
-        tag = field(bb, raw, line, "tag", BANK_TAG_MAX, 0, bad);
+        tag = field(bb, raw, line, "nhãn", BANK_TAG_MAX, 0, bad);
         free(raw);
         if (tag != NULL) {
             if (json_array_size(arr) == BANK_TAGS_MAX) {
-                bank_report_add(bb->rep, line, 0, BANK_SEV_ERROR, "more than %d tags",
+                bank_report_add(bb->rep, line, 0, BANK_SEV_ERROR, "quá %d nhãn",
                                 BANK_TAGS_MAX);
                 *bad = 1;
                 free(tag);
@@ -815,7 +831,7 @@ int bank_builder_add(bank_builder *bb, const bank_draft *d)
         return -1;
     if (bb->b->nquestions >= BANK_QUESTIONS_MAX) {
         bank_report_add(bb->rep, line, 0, BANK_SEV_ERROR,
-                        "more than %d questions in one bank; split the file",
+                        "quá %d câu hỏi trong một ngân hàng; hãy tách tệp",
                         BANK_QUESTIONS_MAX);
         bb->too_many = 1;
         return -1;
@@ -823,15 +839,15 @@ int bank_builder_add(bank_builder *bb, const bank_draft *d)
 
     /* text and options */
     if (d->text == NULL) {
-        bank_report_add(bb->rep, tline, 0, BANK_SEV_ERROR, "question has no text");
+        bank_report_add(bb->rep, tline, 0, BANK_SEV_ERROR, "câu hỏi không có nội dung");
         bad = 1;
     } else {
-        q.text = field(bb, d->text, tline, "question text", BANK_TEXT_MAX, 1, &bad);
+        q.text = field(bb, d->text, tline, "nội dung câu hỏi", BANK_TEXT_MAX, 1, &bad);
     }
     if (d->noptions < BANK_OPTIONS_MIN || d->noptions > BANK_OPTIONS_MAX) {
         bank_report_add(bb->rep, line, 0, BANK_SEV_ERROR,
-                        "%d option%s (a question has %d to %d)", d->noptions,
-                        d->noptions == 1 ? "" : "s", BANK_OPTIONS_MIN, BANK_OPTIONS_MAX);
+                        "%d lựa chọn (mỗi câu hỏi có từ %d đến %d lựa chọn)", d->noptions,
+                        BANK_OPTIONS_MIN, BANK_OPTIONS_MAX);
         bad = 1;
     }
     for (i = 0; i < d->noptions && i < BANK_OPTIONS_MAX; i++) {
@@ -839,9 +855,9 @@ int bank_builder_add(bank_builder *bb, const bank_draft *d)
         char what[32];
         int j;
 
-        snprintf(what, sizeof(what), "option %c", 'A' + i);
+        snprintf(what, sizeof(what), "lựa chọn %c", 'A' + i);
         if (d->options[i] == NULL) {
-            bank_report_add(bb->rep, oline, 0, BANK_SEV_ERROR, "%s is empty", what);
+            bank_report_add(bb->rep, oline, 0, BANK_SEV_ERROR, "%s để trống", what);
             bad = 1;
             continue;
         }
@@ -857,7 +873,7 @@ int bank_builder_add(bank_builder *bb, const bank_draft *d)
         for (j = 0; j < i; j++) {
             if (keys[j] != NULL && strcmp(keys[i], keys[j]) == 0) {
                 bank_report_add(bb->rep, oline, 0, BANK_SEV_ERROR,
-                                "option %c is the same as option %c", 'A' + i, 'A' + j);
+                                "lựa chọn %c trùng với lựa chọn %c", 'A' + i, 'A' + j);
                 bad = 1;
                 break;
             }
@@ -869,15 +885,15 @@ int bank_builder_add(bank_builder *bb, const bank_draft *d)
 
     /* the key */
     if (d->correct == 0) {
-        bank_report_add(bb->rep, line, 0, BANK_SEV_ERROR, "no correct answer");
+        bank_report_add(bb->rep, line, 0, BANK_SEV_ERROR, "chưa có đáp án đúng");
         bad = 1;
     } else if (d->noptions <= BANK_OPTIONS_MAX && (d->correct >> d->noptions) != 0) {
         bank_report_add(bb->rep, line, 0, BANK_SEV_ERROR,
-                        "the correct answer is not one of the %d options", d->noptions);
+                        "đáp án đúng không nằm trong %d lựa chọn", d->noptions);
         bad = 1;
     } else if (!d->multi && (d->correct & (d->correct - 1)) != 0) {
         bank_report_add(bb->rep, line, 0, BANK_SEV_ERROR,
-                        "more than one correct answer for a single-answer question");
+                        "câu hỏi một đáp án nhưng có nhiều hơn một đáp án đúng");
         bad = 1;
     }
     q.correct_mask = (unsigned)(d->correct & ((1ul << BANK_OPTIONS_MAX) - 1));
@@ -892,8 +908,8 @@ int bank_builder_add(bank_builder *bb, const bank_draft *d)
         if (v < 0) {
             quote(d->difficulty, qt);
             bank_report_add(bb->rep, mline, 0, BANK_SEV_ERROR,
-                            "unknown difficulty \"%s\" (easy/dễ, medium/trung bình or "
-                            "hard/khó)",
+                            "độ khó \"%s\" không hợp lệ (dễ/easy, trung bình/medium hoặc "
+                            "khó/hard)",
                             qt);
             bad = 1;
         } else {
@@ -908,26 +924,26 @@ int bank_builder_add(bank_builder *bb, const bank_draft *d)
         if (v < 0) {
             quote(d->track, qt);
             bank_report_add(bb->rep, mline, 0, BANK_SEV_ERROR,
-                            "unknown track \"%s\" (cbccvc, citizen/người dân or both/cả hai)",
+                            "đối tượng \"%s\" không hợp lệ (cbccvc, người dân/citizen hoặc cả hai/both)",
                             qt);
             bad = 1;
         } else {
             q.track = (bank_track)v;
         }
     }
-    q.explanation = field(bb, d->explanation, mline, "explanation", BANK_EXPLANATION_MAX, 0,
+    q.explanation = field(bb, d->explanation, mline, "giải thích", BANK_EXPLANATION_MAX, 0,
                           &bad);
-    q.source_document = field(bb, d->source_document, mline, "source document",
+    q.source_document = field(bb, d->source_document, mline, "văn bản nguồn",
                               BANK_SOURCE_FIELD_MAX, 0, &bad);
-    q.source_article = field(bb, d->source_article, mline, "source article",
+    q.source_article = field(bb, d->source_article, mline, "điều khoản nguồn",
                              BANK_SOURCE_FIELD_MAX, 0, &bad);
-    q.source_url = field(bb, d->source_url, mline, "source URL", BANK_URL_MAX, 0, &bad);
+    q.source_url = field(bb, d->source_url, mline, "địa chỉ nguồn (URL)", BANK_URL_MAX, 0, &bad);
     if (q.source_url != NULL &&
         ((strncmp(q.source_url, "https://", 8) != 0 &&
           strncmp(q.source_url, "http://", 7) != 0) ||
          strpbrk(q.source_url, " \t\r\n") != NULL)) {
         bank_report_add(bb->rep, mline, 0, BANK_SEV_ERROR,
-                        "source URL is not an http:// or https:// address");
+                        "địa chỉ nguồn (URL) không phải địa chỉ http:// hoặc https://");
         bad = 1;
     }
     if (d->tags != NULL)
@@ -963,7 +979,7 @@ int bank_builder_add(bank_builder *bb, const bank_draft *d)
                 int first = strmap_get(&bb->ids, id);
 
                 bank_report_add(bb->rep, line, 0, BANK_SEV_ERROR,
-                                "duplicate question id \"%s\" (first at line %d)", id,
+                                "mã câu hỏi \"%s\" bị trùng (đã dùng ở dòng %d)", id,
                                 bb->b->questions[first].line);
                 bad = 1;
                 free(id);
@@ -1005,7 +1021,7 @@ int bank_builder_add(bank_builder *bb, const bank_draft *d)
 
         if (first >= 0) {
             bank_report_add(bb->rep, tline, 0, BANK_SEV_WARNING,
-                            "duplicate: same question text as \"%s\" at line %d",
+                            "trùng lặp: nội dung câu hỏi giống câu \"%s\" ở dòng %d",
                             bb->b->questions[first].id, bb->b->questions[first].line);
         } else if (strmap_put(&bb->texts, tkey, bb->b->nquestions) != 0) {
             bb->oom = 1;
@@ -1040,10 +1056,10 @@ fail:
     free(tkey);
     free_question(&q);
     if (bb->oom)
-        bank_report_add(bb->rep, line, 0, BANK_SEV_ERROR, "out of memory");
+        bank_report_add(bb->rep, line, 0, BANK_SEV_ERROR, "hết bộ nhớ");
     /* make sure a rejected draft always fails the bank */
     if (bank_report_errors(bb->rep) == bb->errors_before)
-        bank_report_add(bb->rep, line, 0, BANK_SEV_ERROR, "question not accepted");
+        bank_report_add(bb->rep, line, 0, BANK_SEV_ERROR, "câu hỏi không được chấp nhận");
     return -1;
 }
 
@@ -1060,8 +1076,8 @@ static void report_missing(bank_builder *bb, const int *lines, int n, const char
         o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%d", i ? ", " : "", lines[i]);
     if (n > MISSING_LINES_SHOWN)
         snprintf(list + o, sizeof(list) - o, ", ...");
-    bank_report_add(bb->rep, lines[0], 0, BANK_SEV_WARNING, "%d question%s without %s (line%s %s)",
-                    n, n == 1 ? "" : "s", what, n == 1 ? "" : "s", list);
+    bank_report_add(bb->rep, lines[0], 0, BANK_SEV_WARNING, "%d câu hỏi chưa có %s (dòng %s)", n,
+                    what, list);
 }
 
 /* The base name of path without its extension, or NULL. */
@@ -1089,10 +1105,10 @@ bank *bank_builder_finish(bank_builder *bb)
     const char *id = NULL;
     bank *out = NULL;
 
-    report_missing(bb, bb->no_explanation, bb->n_no_explanation, "an explanation");
-    report_missing(bb, bb->no_source, bb->n_no_source, "a source document");
+    report_missing(bb, bb->no_explanation, bb->n_no_explanation, "giải thích");
+    report_missing(bb, bb->no_source, bb->n_no_source, "văn bản nguồn");
     if (b->nquestions == 0 && !bb->too_many && bank_report_errors(bb->rep) == bb->errors_before)
-        bank_report_add(bb->rep, 0, 0, BANK_SEV_ERROR, "no questions found in the file");
+        bank_report_add(bb->rep, 0, 0, BANK_SEV_ERROR, "không tìm thấy câu hỏi nào trong tệp");
 
     /* the bank's id and title: the upload's, the file's own, the file name's */
     if (bb->opts != NULL && bb->opts->id != NULL && *bb->opts->id != '\0') {
@@ -1102,8 +1118,8 @@ bank *bank_builder_finish(bank_builder *bb)
 
             quote(id, q);
             bank_report_add(bb->rep, 0, 0, BANK_SEV_ERROR,
-                            "invalid bank id \"%s\" (1 to %d characters of a-z, 0-9, '-', "
-                            "'_', '.')",
+                            "mã ngân hàng \"%s\" không hợp lệ (từ 1 đến %d ký tự a-z, 0-9, "
+                            "'-', '_', '.')",
                             q, BANK_ID_MAX);
             id = NULL;
         }
@@ -1123,7 +1139,7 @@ bank *bank_builder_finish(bank_builder *bb)
 
         b->title = clean(bb->opts->title, &err);
         if (b->title == NULL)
-            bank_report_add(bb->rep, 0, 0, BANK_SEV_ERROR, "bank title: %s", err);
+            bank_report_add(bb->rep, 0, 0, BANK_SEV_ERROR, "tên ngân hàng: %s", text_error_vi(err));
     } else if (bb->meta_title != NULL && !text_is_blank(bb->meta_title)) {
         b->title = strdup(bb->meta_title);
     } else {
@@ -1131,12 +1147,12 @@ bank *bank_builder_finish(bank_builder *bb)
     }
     if (b->title != NULL && text_length_chars(b->title) > BANK_TITLE_MAX)
         bank_report_add(bb->rep, 0, 0, BANK_SEV_ERROR,
-                        "bank title too long (%zu characters, at most %d)",
+                        "tên ngân hàng quá dài (%zu ký tự, tối đa %d)",
                         text_length_chars(b->title), BANK_TITLE_MAX);
     free(base);
     if ((b->id == NULL || b->title == NULL) && !bb->oom) {
         bb->oom = 1;
-        bank_report_add(bb->rep, 0, 0, BANK_SEV_ERROR, "out of memory");
+        bank_report_add(bb->rep, 0, 0, BANK_SEV_ERROR, "hết bộ nhớ");
     }
     if (!bb->oom && bank_report_errors(bb->rep) == bb->errors_before) {
         out = b;

@@ -146,7 +146,7 @@ static int read_record(struct reader *r, struct rec *rec)
 
                 if (r->pos >= r->len) {
                     bank_report_add(r->rep, qline, qcol, BANK_SEV_ERROR,
-                                    "the quote that opens this cell is never closed");
+                                    "dấu ngoặc kép mở ô này không được đóng");
                     return -1;
                 }
                 ch = r->s[r->pos];
@@ -190,7 +190,7 @@ static int read_record(struct reader *r, struct rec *rec)
         return 1;
     }
 oom:
-    bank_report_add(r->rep, r->line, 0, BANK_SEV_ERROR, "out of memory");
+    bank_report_add(r->rep, r->line, 0, BANK_SEV_ERROR, "hết bộ nhớ");
     return -1;
 }
 
@@ -305,14 +305,14 @@ static long parse_letters(bank_report *rep, const char *s, int line, int col)
                     *x = '?';
             }
             bank_report_add(rep, line, col, BANK_SEV_ERROR,
-                            "correct answer \"%s\": write the letter of the option (A to F), "
-                            "or letters such as \"A, C\" for several",
+                            "đáp án đúng \"%s\": hãy ghi chữ cái của lựa chọn (A đến F), "
+                            "hoặc nhiều chữ cái như \"A, C\" nếu có nhiều đáp án",
                             q);
             return -1;
         }
         if (c > 'F') {
             bank_report_add(rep, line, col, BANK_SEV_ERROR,
-                            "correct answer %c: there are only options A to F", c);
+                            "đáp án đúng %c: chỉ có các lựa chọn từ A đến F", c);
             return -1;
         }
         mask |= 1L << (c - 'A');
@@ -369,7 +369,7 @@ bank *bank_csv_parse(const char *buf, size_t len, const bank_import_opts *opts,
     r.rep = rep;
     bb = bank_builder_new(rep, opts);
     if (bb == NULL) {
-        bank_report_add(rep, 0, 0, BANK_SEV_ERROR, "out of memory");
+        bank_report_add(rep, 0, 0, BANK_SEV_ERROR, "hết bộ nhớ");
         goto out;
     }
 
@@ -380,8 +380,8 @@ bank *bank_csv_parse(const char *buf, size_t len, const bank_import_opts *opts,
     if (rc <= 0) {
         if (rc == 0)
             bank_report_add(rep, 0, 0, BANK_SEV_ERROR,
-                            "the file is empty (expected a header row, then one row per "
-                            "question)");
+                            "tệp trống (cần một dòng tiêu đề, sau đó mỗi câu hỏi một "
+                            "dòng)");
         goto out;
     }
     header_line = rec.line;
@@ -398,7 +398,7 @@ bank *bank_csv_parse(const char *buf, size_t len, const bank_import_opts *opts,
             continue;
         slug = bank_slug(h);
         if (slug == NULL) {
-            bank_report_add(rep, header_line, 0, BANK_SEV_ERROR, "out of memory");
+            bank_report_add(rep, header_line, 0, BANK_SEV_ERROR, "hết bộ nhớ");
             goto out;
         }
         for (k = 0; k < sizeof(ALIASES) / sizeof(ALIASES[0]); k++) {
@@ -415,12 +415,12 @@ bank *bank_csv_parse(const char *buf, size_t len, const bank_import_opts *opts,
                     *x = '?';
             }
             bank_report_add(rep, header_line, rec.cells[i].col, BANK_SEV_WARNING,
-                            "unknown column \"%s\" ignored", q);
+                            "cột \"%s\" không xác định, đã bỏ qua", q);
             continue;
         }
         if (map[found] >= 0) {
             bank_report_add(rep, header_line, rec.cells[i].col, BANK_SEV_ERROR,
-                            "column \"%s\" appears twice", HEADERS[found]);
+                            "cột \"%s\" xuất hiện hai lần", HEADERS[found]);
             continue;
         }
         map[found] = i;
@@ -433,7 +433,7 @@ bank *bank_csv_parse(const char *buf, size_t len, const bank_import_opts *opts,
         for (k = 0; k < sizeof(required) / sizeof(required[0]); k++) {
             if (map[required[k]] < 0) {
                 bank_report_add(rep, header_line, 0, BANK_SEV_ERROR,
-                                "missing column \"%s\" in the header row (see "
+                                "dòng tiêu đề thiếu cột \"%s\" (xem mẫu trong "
                                 "question-banks/templates/)",
                                 HEADERS[required[k]]);
                 missing = 1;
@@ -465,7 +465,7 @@ bank *bank_csv_parse(const char *buf, size_t len, const bank_import_opts *opts,
                 if (x != NULL && !text_is_blank(x)) {
                     bank_report_add(rep, rec.cells[k].line, rec.cells[k].col,
                                     BANK_SEV_WARNING,
-                                    "cell outside the header's columns ignored");
+                                    "ô nằm ngoài các cột của dòng tiêu đề, đã bỏ qua");
                     break;
                 }
             }
@@ -488,7 +488,7 @@ bank *bank_csv_parse(const char *buf, size_t len, const bank_import_opts *opts,
         v = cell(&rec, map, C_CORRECT);
         if (v == NULL || text_is_blank(v)) {
             bank_report_add(rep, rec.line, cell_col(&rec, map, C_CORRECT), BANK_SEV_ERROR,
-                            "no correct answer in column \"%s\"", HEADERS[C_CORRECT]);
+                            "chưa có đáp án đúng trong cột \"%s\"", HEADERS[C_CORRECT]);
             continue;
         }
         mask = parse_letters(rep, v, rec.line, cell_col(&rec, map, C_CORRECT));
@@ -500,7 +500,7 @@ bank *bank_csv_parse(const char *buf, size_t len, const bank_import_opts *opts,
             while (!((mask >> bit) & 1) || bit < d.noptions)
                 bit++;
             bank_report_add(rep, rec.line, cell_col(&rec, map, C_CORRECT), BANK_SEV_ERROR,
-                            "correct answer %c but option %c is empty", 'A' + bit, 'A' + bit);
+                            "đáp án đúng là %c nhưng lựa chọn %c để trống", 'A' + bit, 'A' + bit);
             continue;
         }
         d.correct = (unsigned long)mask;

@@ -199,20 +199,20 @@ static bank *override(bank *b, const bank_import_opts *opts, bank_report *rep)
 
         if (!bank_valid_id(opts->id)) {
             bank_report_add(rep, 0, 0, BANK_SEV_ERROR,
-                            "invalid bank id given with the upload (1 to %d characters of "
-                            "a-z, 0-9, '-', '_', '.')",
+                            "mã ngân hàng gửi kèm khi tải lên không hợp lệ (từ 1 đến %d ký "
+                            "tự a-z, 0-9, '-', '_', '.')",
                             BANK_ID_MAX);
             bank_free(b);
             return NULL;
         }
         id = strdup(opts->id);
         if (id == NULL) {
-            bank_report_add(rep, 0, 0, BANK_SEV_ERROR, "out of memory");
+            bank_report_add(rep, 0, 0, BANK_SEV_ERROR, "hết bộ nhớ");
             bank_free(b);
             return NULL;
         }
         bank_report_add(rep, 0, 0, BANK_SEV_WARNING,
-                        "the bank id \"%s\" given with the upload replaces the file's \"%s\"",
+                        "mã ngân hàng \"%s\" gửi kèm khi tải lên thay cho mã \"%s\" trong tệp",
                         opts->id, b->id);
         free(b->id);
         b->id = id;
@@ -222,7 +222,7 @@ static bank *override(bank *b, const bank_import_opts *opts, bank_report *rep)
 
         if (t == NULL || text_length_chars(t) > BANK_TITLE_MAX) {
             free(t);
-            bank_report_add(rep, 0, 0, BANK_SEV_ERROR, "bank title invalid or too long");
+            bank_report_add(rep, 0, 0, BANK_SEV_ERROR, "tên ngân hàng không hợp lệ hoặc quá dài");
             bank_free(b);
             return NULL;
         }
@@ -256,8 +256,8 @@ bank *bank_parse_format(const char *buf, size_t len, bank_format fmt,
     default:
         bank_report_set_file(rep, name);
         bank_report_add(rep, 0, 0, BANK_SEV_ERROR,
-                        "cannot tell the file's format: name it (native, gift, aiken, csv "
-                        "or xml)");
+                        "không xác định được định dạng tệp: hãy chỉ rõ (native, gift, "
+                        "aiken, csv hoặc xml)");
         return NULL;
     }
 }

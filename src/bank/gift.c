@@ -196,8 +196,8 @@ static int all_space(const char *t, size_t a, size_t b)
 static void skip_question(struct ctx *cx, int line, const char *type)
 {
     bank_report_add(cx->rep, line, 0, BANK_SEV_WARNING,
-                    "question type \"%s\" is not supported (only multiple choice and "
-                    "true/false); skipped",
+                    "câu hỏi kiểu \"%s\" không được hỗ trợ, đã bỏ qua (chỉ nhận "
+                    "trắc nghiệm và đúng/sai)",
                     type);
 }
 
@@ -290,8 +290,8 @@ static int parse_choices(struct ctx *cx, const struct block *bl, size_t a, size_
         i++;
     if (i < b && t[i] != '=' && t[i] != '~') {
         bank_report_add(cx->rep, block_line(bl, i), 0, BANK_SEV_ERROR,
-                        "text before the first answer; each answer starts with '=' "
-                        "(correct) or '~' (wrong)");
+                        "có văn bản trước đáp án đầu tiên; mỗi đáp án bắt đầu bằng '=' "
+                        "(đúng) hoặc '~' (sai)");
         return -1;
     }
     while (i < b) {
@@ -310,8 +310,8 @@ static int parse_choices(struct ctx *cx, const struct block *bl, size_t a, size_
         if (i < b && t[i] == '%') {
             if (read_weight(t, &i, b, &w) != 0) {
                 bank_report_add(cx->rep, line, 0, BANK_SEV_ERROR,
-                                "bad answer weight: write it as %%50%% (a number from -100 "
-                                "to 100 between two %% signs)");
+                                "trọng số đáp án sai cách viết: hãy viết dạng %%50%% (một số từ "
+                                "-100 đến 100 giữa hai dấu %%)");
                 return -1;
             }
             has_weight = 1;
@@ -357,23 +357,23 @@ static int parse_choices(struct ctx *cx, const struct block *bl, size_t a, size_
         d->correct = weight_mask | equal_mask;
         if (equal_mask == 0 && (positive < 99.0 || positive > 101.0) && weight_mask != 0)
             bank_report_add(cx->rep, qline, 0, BANK_SEV_WARNING,
-                            "the positive weights add up to %.5g%%, not 100%%; the question "
-                            "is scored all-or-nothing on the options with a positive weight",
+                            "tổng các trọng số dương là %.5g%%, không phải 100%%; câu hỏi "
+                            "được chấm đủ hoặc không trên các lựa chọn có trọng số dương",
                             positive);
     } else {
         d->correct = equal_mask;
         if (nequals > 1 && !d->multi) {
             d->multi = 1;
             bank_report_add(cx->rep, qline, 0, BANK_SEV_WARNING,
-                            "%d answers marked '=': imported as a multi-select question "
-                            "(all of them must be chosen)",
+                            "%d đáp án được đánh dấu '=': nhập thành câu hỏi nhiều đáp án "
+                            "(phải chọn tất cả)",
                             nequals);
         }
     }
     if (d->correct == 0) {
         bank_report_add(cx->rep, qline, 0, BANK_SEV_ERROR,
-                        "no correct answer: mark the correct option with '=' (or give "
-                        "weights such as ~%%50%%)");
+                        "chưa có đáp án đúng: hãy đánh dấu lựa chọn đúng bằng '=' (hoặc "
+                        "ghi trọng số như ~%%50%%)");
         return -1;
     }
     return 0;
@@ -441,7 +441,7 @@ static void parse_block(struct ctx *cx, const struct block *bl)
 
         if (end == len) {
             bank_report_add(cx->rep, qline, 0, BANK_SEV_ERROR,
-                            "the title started with '::' is not closed by '::'");
+                            "tiêu đề mở bằng '::' không được đóng bằng '::'");
             goto done;
         }
         title = unescape(t, i + 2, end);
@@ -464,11 +464,11 @@ static void parse_block(struct ctx *cx, const struct block *bl)
             int c;
 
             block_pos(bl, find_unescaped(t, i, len, '}'), &l, &c);
-            bank_report_add(cx->rep, l, c, BANK_SEV_ERROR, "'}' without a '{' before it");
+            bank_report_add(cx->rep, l, c, BANK_SEV_ERROR, "có '}' mà không có '{' ở trước");
         } else {
             bank_report_add(cx->rep, qline, 0, BANK_SEV_WARNING,
-                            "no answers in braces { }: a description, not a question; "
-                            "skipped");
+                            "không có đáp án trong cặp ngoặc { }: đây là đoạn mô tả, không "
+                            "phải câu hỏi; đã bỏ qua");
         }
         goto done;
     }
@@ -479,8 +479,8 @@ static void parse_block(struct ctx *cx, const struct block *bl)
 
         block_pos(bl, open, &l, &c);
         bank_report_add(cx->rep, l, c, BANK_SEV_ERROR,
-                        "'{' is not closed by '}' before the end of the question (a blank "
-                        "line ends a question)");
+                        "'{' không được đóng bằng '}' trước khi hết câu hỏi (một dòng "
+                        "trống kết thúc câu hỏi)");
         goto done;
     }
     if (!all_space(t, close + 1, len)) {
@@ -595,8 +595,8 @@ static void comment(struct ctx *cx, const char *s, size_t n, int line)
         j = json_loadb(s + i + tl, n - i - tl, JSON_REJECT_DUPLICATES, &err);
         if (!json_is_object(j)) {
             bank_report_add(cx->rep, line, 0, BANK_SEV_WARNING,
-                            "metadata comment ignored: not a JSON object (%s)",
-                            j == NULL ? err.text : "wrong type");
+                            "đã bỏ qua chú thích siêu dữ liệu: không phải object JSON (%s)",
+                            j == NULL ? err.text : "sai kiểu");
             json_decref(j);
             return;
         }
@@ -680,7 +680,7 @@ bank *bank_gift_parse(const char *buf, size_t len, const bank_import_opts *opts,
     cx.bb = bank_builder_new(rep, opts);
     nlines = bank_lines_split(buf + skip, len - skip, &lines);
     if (cx.bb == NULL || nlines < 0) {
-        bank_report_add(rep, 0, 0, BANK_SEV_ERROR, "out of memory");
+        bank_report_add(rep, 0, 0, BANK_SEV_ERROR, "hết bộ nhớ");
         goto out;
     }
     for (k = 0; k <= nlines && !cx.oom; k++) {
@@ -711,7 +711,7 @@ bank *bank_gift_parse(const char *buf, size_t len, const bank_import_opts *opts,
             cx.oom = 1;
     }
     if (cx.oom)
-        bank_report_add(rep, 0, 0, BANK_SEV_ERROR, "out of memory");
+        bank_report_add(rep, 0, 0, BANK_SEV_ERROR, "hết bộ nhớ");
     b = bank_builder_finish(cx.bb);
     cx.bb = NULL;
 out:

@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "bank/markup.h"
+#include "bank/report.h"
 #include "bank/xml.h"
 #include "util/text.h"
 
@@ -151,7 +152,7 @@ static void question(bank_report *rep, bank_builder *bb, const xml_node *q)
     d.line = q->line;
     if (type == NULL) {
         bank_report_add(rep, q->line, q->col, BANK_SEV_ERROR,
-                        "<question> without a type attribute");
+                        "<question> thiếu thuộc tính type");
         return;
     }
     if (strcmp(type, "category") == 0) {
@@ -167,8 +168,8 @@ static void question(bank_report *rep, bank_builder *bb, const xml_node *q)
                 *x = '?';
         }
         bank_report_add(rep, q->line, q->col, BANK_SEV_WARNING,
-                        "question type \"%s\" is not supported (only multichoice and "
-                        "truefalse); skipped",
+                        "câu hỏi kiểu \"%s\" không được hỗ trợ, đã bỏ qua (chỉ nhận "
+                        "multichoice và truefalse)",
                         t);
         return;
     }
@@ -215,8 +216,8 @@ static void question(bank_report *rep, bank_builder *bb, const xml_node *q)
         }
         if (d.correct == 0) {
             bank_report_add(rep, q->line, q->col, BANK_SEV_ERROR,
-                            "true/false question without an answer \"true\" or \"false\" "
-                            "with fraction 100");
+                            "câu hỏi đúng/sai không có đáp án \"true\" hoặc \"false\" "
+                            "với fraction 100");
             goto done;
         }
         bank_builder_add(bb, &d);
@@ -261,14 +262,14 @@ static void question(bank_report *rep, bank_builder *bb, const xml_node *q)
         d.multi = 1;
     if (single && best > 0 && best < 99.999)
         bank_report_add(rep, q->line, q->col, BANK_SEV_WARNING,
-                        "no answer with fraction 100: the answer with the highest fraction "
-                        "(%.5g) is taken as the key",
+                        "không có đáp án nào với fraction 100: đáp án có fraction cao "
+                        "nhất (%.5g) được lấy làm đáp án đúng",
                         best);
     if (single && (d.correct & (d.correct - 1)) != 0 && !d.multi) {
         d.multi = 1;
         bank_report_add(rep, q->line, q->col, BANK_SEV_WARNING,
-                        "several answers with the full fraction: imported as a "
-                        "multi-select question");
+                        "nhiều đáp án có fraction tối đa: nhập thành câu hỏi nhiều "
+                        "đáp án");
     }
     bank_builder_add(bb, &d);
 done:
@@ -280,7 +281,7 @@ bank *bank_moodle_xml_parse(const char *buf, size_t len, const bank_import_opts 
 {
     size_t entries = bank_report_count(rep);
     size_t skip;
-    char err[200];
+    char err[512];
     int line = 0;
     int col = 0;
     xml_node *root = NULL;
@@ -302,14 +303,14 @@ bank *bank_moodle_xml_parse(const char *buf, size_t len, const bank_import_opts 
     }
     if (strcmp(root->name, "quiz") != 0) {
         bank_report_add(rep, root->line, root->col, BANK_SEV_ERROR,
-                        "the root element is <%.40s>, expected <quiz> (a Moodle XML "
-                        "question file)",
-                        root->name);
+                        "phần tử gốc là <%.*s>, cần <quiz> (tệp câu hỏi Moodle "
+                        "XML)",
+                        (int)bank_utf8_prefix(root->name, 40), root->name);
         goto out;
     }
     bb = bank_builder_new(rep, opts);
     if (bb == NULL) {
-        bank_report_add(rep, 0, 0, BANK_SEV_ERROR, "out of memory");
+        bank_report_add(rep, 0, 0, BANK_SEV_ERROR, "hết bộ nhớ");
         goto out;
     }
     for (q = root->first; q != NULL; q = q->next) {
@@ -319,7 +320,8 @@ bank *bank_moodle_xml_parse(const char *buf, size_t len, const bank_import_opts 
         }
         if (strcmp(q->name, "question") != 0) {
             bank_report_add(rep, q->line, q->col, BANK_SEV_WARNING,
-                            "<%.40s> ignored (expected <question>)", q->name);
+                            "đã bỏ qua <%.*s> (cần <question>)",
+                            (int)bank_utf8_prefix(q->name, 40), q->name);
             continue;
         }
         question(rep, bb, q);

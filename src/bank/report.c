@@ -88,6 +88,22 @@ static void sanitize(char *msg)
     }
 }
 
+size_t bank_utf8_prefix(const char *s, size_t max)
+{
+    size_t n = strnlen(s, max);
+    size_t start;
+
+    if (n < max || s[n] == '\0' || ((unsigned char)s[n] & 0xC0) != 0x80)
+        return n; /* all of s, or the cut falls before a lead byte */
+    /* the cut falls inside a character: drop its first bytes */
+    start = n;
+    while (start > 0 && ((unsigned char)s[start - 1] & 0xC0) == 0x80)
+        start--;
+    if (start > 0 && (unsigned char)s[start - 1] >= 0xC0)
+        start--;
+    return start;
+}
+
 int bank_report_add(bank_report *rep, int line, int col, bank_severity sev, const char *fmt,
                     ...)
 {

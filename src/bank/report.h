@@ -52,6 +52,12 @@ int bank_report_set_file(bank_report *rep, const char *file);
 int bank_report_add(bank_report *rep, int line, int col, bank_severity sev, const char *fmt,
                     ...) __attribute__((format(printf, 5, 6)));
 
+/* Returns the length in bytes of the longest prefix of s that is at most max bytes and
+ * does not end inside a UTF-8 character (for "%.*s" in a message, or to cut a message
+ * written into a fixed buffer): messages are Vietnamese, so most characters are more
+ * than one byte. */
+size_t bank_utf8_prefix(const char *s, size_t max);
+
 /* Number of errors / warnings added so far (stored or not). */
 size_t bank_report_errors(const bank_report *rep);
 size_t bank_report_warnings(const bank_report *rep);

@@ -150,8 +150,8 @@ int bank_store_duplicates(db_conn *c, const bank *b, bank_report *rep, json_t *o
             found++;
             if (rep)
                 bank_report_add(rep, q->line, 0, BANK_SEV_WARNING,
-                                "duplicate: question \"%s\" has the same text as \"%s\" in bank "
-                                "\"%s\" (version %d)",
+                                "trùng lặp: câu hỏi \"%s\" có cùng nội dung với câu \"%s\" "
+                                "trong ngân hàng \"%s\" (phiên bản %d)",
                                 q->id, other_q, other_bank, other_version);
             if (out)
                 json_array_append_new(

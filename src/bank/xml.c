@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bank/markup.h"
+#include "bank/report.h"
 
 struct rd {
     const char *s;
@@ -43,6 +44,27 @@ static void locate(struct rd *r, size_t pos, int *line, int *col)
     }
     *line = r->line;
     *col = r->col;
+}
+
+/* Drops a character cut short at the end of s (snprintf truncating a message into
+ * errbuf), so that the message stays valid UTF-8. */
+static void trim_utf8_tail(char *s)
+{
+    size_t n = strlen(s);
+    size_t i = n;
+    unsigned char lead;
+    size_t need;
+
+    while (i > 0 && n - i < 3 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+        i--;
+    if (i == 0)
+        return;
+    lead = (unsigned char)s[i - 1];
+    if (lead < 0xC0)
+        return;
+    need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+    if (n - (i - 1) < need)
+        s[i - 1] = '\0';
 }
 
 static int fail(struct rd *r, size_t pos, const char *msg)
@@ -96,7 +118,7 @@ static int decode(struct rd *r, size_t from, size_t to, buf *out)
             goto oom;
         used = bank_entity_decode(r->s + i + 1, to - i - 1, 0, u, &ulen);
         if (used == 0)
-            return fail(r, i, "unknown or malformed entity reference (use &amp; for '&')");
+            return fail(r, i, "tham chiếu thực thể không xác định hoặc sai cú pháp (dùng &amp; cho '&')");
         if (buf_append(out, u, ulen) != 0)
             goto oom;
         i += used + 1;
@@ -107,7 +129,7 @@ static int decode(struct rd *r, size_t from, size_t to, buf *out)
     return 0;
 oom:
     r->oom = 1;
-    return fail(r, i, "out of memory");
+    return fail(r, i, "hết bộ nhớ");
 }
 
 static char *read_name(struct rd *r)
@@ -116,7 +138,7 @@ static char *read_name(struct rd *r)
     char *name;
 
     if (r->pos >= r->len || !name_start(r->s[r->pos])) {
-        fail(r, r->pos, "expected a name");
+        fail(r, r->pos, "cần một tên");
         return NULL;
     }
     while (r->pos < r->len && name_char(r->s[r->pos]))
@@ -124,7 +146,7 @@ static char *read_name(struct rd *r)
     name = malloc(r->pos - start + 1);
     if (name == NULL) {
         r->oom = 1;
-        fail(r, start, "out of memory");
+        fail(r, start, "hết bộ nhớ");
         return NULL;
     }
     memcpy(name, r->s + start, r->pos - start);
@@ -168,7 +190,7 @@ static int read_attrs(struct rd *r, xml_node *n, int *empty)
 
         skip_space(r);
         if (r->pos >= r->len)
-            return fail(r, r->pos, "the file ends inside a tag");
+            return fail(r, r->pos, "tệp kết thúc giữa chừng một thẻ");
         if (r->s[r->pos] == '>') {
             r->pos++;
             *empty = 0;
@@ -186,32 +208,32 @@ static int read_attrs(struct rd *r, xml_node *n, int *empty)
         for (i = 0; i < n->nattrs; i++) {
             if (strcmp(n->attrs[i * 2], name) == 0) {
                 free(name);
-                return fail(r, start, "attribute given twice");
+                return fail(r, start, "thuộc tính bị khai báo hai lần");
             }
         }
         skip_space(r);
         if (r->pos >= r->len || r->s[r->pos] != '=') {
             free(name);
-            return fail(r, r->pos, "expected '=' after the attribute name");
+            return fail(r, r->pos, "cần '=' sau tên thuộc tính");
         }
         r->pos++;
         skip_space(r);
         if (r->pos >= r->len || (r->s[r->pos] != '"' && r->s[r->pos] != '\'')) {
             free(name);
-            return fail(r, r->pos, "attribute value must be in quotes");
+            return fail(r, r->pos, "giá trị thuộc tính phải nằm trong dấu nháy");
         }
         q = r->s[r->pos++];
         start = r->pos;
         while (r->pos < r->len && r->s[r->pos] != q) {
             if (r->s[r->pos] == '<') {
                 free(name);
-                return fail(r, r->pos, "'<' inside an attribute value");
+                return fail(r, r->pos, "có '<' trong giá trị thuộc tính");
             }
             r->pos++;
         }
         if (r->pos >= r->len) {
             free(name);
-            return fail(r, start - 1, "attribute value not closed");
+            return fail(r, start - 1, "giá trị thuộc tính không được đóng");
         }
         buf_init(&v, 0);
         if (decode(r, start, r->pos, &v) != 0) {
@@ -225,7 +247,7 @@ static int read_attrs(struct rd *r, xml_node *n, int *empty)
             free(name);
             buf_free(&v);
             r->oom = 1;
-            return fail(r, start, "out of memory");
+            return fail(r, start, "hết bộ nhớ");
         }
         n->attrs = a;
         a[n->nattrs * 2] = name;
@@ -233,11 +255,11 @@ static int read_attrs(struct rd *r, xml_node *n, int *empty)
         n->nattrs++;
         if (a[n->nattrs * 2 - 1] == NULL) {
             r->oom = 1;
-            return fail(r, start, "out of memory");
+            return fail(r, start, "hết bộ nhớ");
         }
         if (r->pos < r->len && !space(r->s[r->pos]) && r->s[r->pos] != '>' &&
             r->s[r->pos] != '/')
-            return fail(r, r->pos, "expected a space between attributes");
+            return fail(r, r->pos, "cần dấu cách giữa các thuộc tính");
     }
 }
 
@@ -257,19 +279,19 @@ static int skip_markup(struct rd *r)
 
         for (i = r->pos; i < r->len && r->s[i] != '>'; i++) {
             if (r->s[i] == '[')
-                return fail(r, i, "a DOCTYPE with declarations is not supported");
+                return fail(r, i, "không hỗ trợ DOCTYPE có khai báo");
         }
         if (i >= r->len)
-            return fail(r, start, "DOCTYPE not closed");
+            return fail(r, start, "DOCTYPE không được đóng");
         r->pos = i + 1;
         return 0;
     } else {
-        return fail(r, start, "unexpected '<!'");
+        return fail(r, start, "'<!' không đúng chỗ");
     }
     end = memmem(r->s + r->pos + 2, r->len - r->pos - 2, close, strlen(close));
     if (end == NULL)
-        return fail(r, start, close[0] == '-' ? "comment not closed by -->"
-                                              : "processing instruction not closed by ?>");
+        return fail(r, start, close[0] == '-' ? "chú thích không được đóng bằng -->"
+                                              : "chỉ thị xử lý không được đóng bằng ?>");
     r->pos = (size_t)(end - r->s) + strlen(close);
     return 0;
 }
@@ -302,8 +324,8 @@ xml_node *xml_parse(const char *buf, size_t len, char *errbuf, size_t errn, int 
 
                 for (i = start; i < end; i++) {
                     if (!space(r.s[i])) {
-                        fail(&r, i, root == NULL ? "text before the root element"
-                                                 : "text after the root element");
+                        fail(&r, i, root == NULL ? "có văn bản trước phần tử gốc"
+                                                 : "có văn bản sau phần tử gốc");
                         break;
                     }
                 }
@@ -318,17 +340,17 @@ xml_node *xml_parse(const char *buf, size_t len, char *errbuf, size_t errn, int 
             const char *end = memmem(r.s + r.pos + 9, r.len - r.pos - 9, "]]>", 3);
 
             if (end == NULL) {
-                fail(&r, start, "CDATA section not closed by ]]>");
+                fail(&r, start, "đoạn CDATA không được đóng bằng ]]>");
                 break;
             }
             if (depth == 0) {
-                fail(&r, start, "CDATA outside the root element");
+                fail(&r, start, "đoạn CDATA nằm ngoài phần tử gốc");
                 break;
             }
             if (buf_append(&stack[depth - 1]->text, r.s + r.pos + 9,
                            (size_t)(end - (r.s + r.pos + 9))) != 0) {
                 r.oom = 1;
-                fail(&r, start, "out of memory");
+                fail(&r, start, "hết bộ nhớ");
                 break;
             }
             r.pos = (size_t)(end - r.s) + 3;
@@ -349,21 +371,25 @@ xml_node *xml_parse(const char *buf, size_t len, char *errbuf, size_t errn, int 
             skip_space(&r);
             if (r.pos >= r.len || r.s[r.pos] != '>') {
                 free(name);
-                fail(&r, r.pos, "expected '>' to end the closing tag");
+                fail(&r, r.pos, "cần '>' để kết thúc thẻ đóng");
                 break;
             }
             r.pos++;
             if (depth == 0) {
                 free(name);
-                fail(&r, start, "closing tag without an opening tag");
+                fail(&r, start, "thẻ đóng không có thẻ mở tương ứng");
                 break;
             }
             if (strcmp(name, stack[depth - 1]->name) != 0) {
                 if (r.errbuf != NULL)
-                    snprintf(r.errbuf, r.errn, "</%.40s> does not close <%.40s> (opened at line %d)",
-                             name, stack[depth - 1]->name, stack[depth - 1]->line);
+                    snprintf(r.errbuf, r.errn, "</%.*s> không đóng <%.*s> (mở ở dòng %d)",
+                             (int)bank_utf8_prefix(name, 40), name,
+                             (int)bank_utf8_prefix(stack[depth - 1]->name, 40),
+                             stack[depth - 1]->name, stack[depth - 1]->line);
+                if (r.errbuf != NULL && r.errn > 0)
+                    trim_utf8_tail(r.errbuf);
                 free(name);
-                fail(&r, start, r.errbuf != NULL ? r.errbuf : "mismatched closing tag");
+                fail(&r, start, r.errbuf != NULL ? r.errbuf : "thẻ đóng không khớp");
                 break;
             }
             free(name);
@@ -378,7 +404,7 @@ xml_node *xml_parse(const char *buf, size_t len, char *errbuf, size_t errn, int 
 
             if (n == NULL) {
                 r.oom = 1;
-                fail(&r, start, "out of memory");
+                fail(&r, start, "hết bộ nhớ");
                 break;
             }
             buf_init(&n->text, 0);
@@ -392,7 +418,7 @@ xml_node *xml_parse(const char *buf, size_t len, char *errbuf, size_t errn, int 
             if (depth == 0) {
                 if (root != NULL) {
                     xml_free(n);
-                    fail(&r, start, "a second root element");
+                    fail(&r, start, "có phần tử gốc thứ hai");
                     break;
                 }
                 root = n;
@@ -407,7 +433,7 @@ xml_node *xml_parse(const char *buf, size_t len, char *errbuf, size_t errn, int 
             }
             if (!empty) {
                 if (depth == XML_MAX_DEPTH) {
-                    fail(&r, start, "elements nested too deeply");
+                    fail(&r, start, "các phần tử lồng nhau quá sâu");
                     break;
                 }
                 stack[depth++] = n;
@@ -415,9 +441,13 @@ xml_node *xml_parse(const char *buf, size_t len, char *errbuf, size_t errn, int 
         }
     }
     if (r.err == NULL && depth > 0) {
-        if (r.errbuf != NULL)
-            snprintf(r.errbuf, r.errn, "<%.40s> is never closed", stack[depth - 1]->name);
-        r.err = r.errbuf != NULL ? r.errbuf : "element never closed";
+        if (r.errbuf != NULL) {
+            snprintf(r.errbuf, r.errn, "<%.*s> không được đóng",
+                     (int)bank_utf8_prefix(stack[depth - 1]->name, 40), stack[depth - 1]->name);
+            if (r.errn > 0)
+                trim_utf8_tail(r.errbuf);
+        }
+        r.err = r.errbuf != NULL ? r.errbuf : "phần tử không được đóng";
         r.err_pos = (size_t)-1;
         *line = stack[depth - 1]->line;
         *col = stack[depth - 1]->col;
@@ -425,11 +455,13 @@ xml_node *xml_parse(const char *buf, size_t len, char *errbuf, size_t errn, int 
         return NULL;
     }
     if (r.err == NULL && root == NULL)
-        fail(&r, 0, "no root element");
+        fail(&r, 0, "không có phần tử gốc");
     if (r.err != NULL) {
         locate(&r, r.err_pos, line, col);
         if (r.errbuf != NULL && r.err != r.errbuf)
             snprintf(r.errbuf, r.errn, "%s", r.err);
+        if (r.errbuf != NULL && r.errn > 0)
+            trim_utf8_tail(r.errbuf);
         xml_free(root);
         return NULL;
     }

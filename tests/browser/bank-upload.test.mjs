@@ -154,8 +154,8 @@ test('organiser uploads a GIFT bank: report, confirm, list, search, key-correcti
   await page.click('#check');
   await page.waitForSelector('#report:not(.hidden) #problems-table');
   const rows = await page.$$eval('#problems-table tbody tr', (trs) => trs.map((tr) => Array.from(tr.cells).map((c) => c.textContent)));
-  assert.ok(rows.some((r) => r[0] === '3' && r[2] === 'Lỗi' && /no correct answer/.test(r[3])), JSON.stringify(rows));
-  assert.ok(rows.some((r) => r[0] === '5' && r[2] === 'Lỗi' && /not closed/.test(r[3])), JSON.stringify(rows));
+  assert.ok(rows.some((r) => r[0] === '3' && r[2] === 'Lỗi' && /chưa có đáp án đúng/.test(r[3])), JSON.stringify(rows));
+  assert.ok(rows.some((r) => r[0] === '5' && r[2] === 'Lỗi' && /không được đóng/.test(r[3])), JSON.stringify(rows));
   assert.ok(await page.isHidden('#confirm'), 'nothing to confirm with errors');
   await page.screenshot({ path: path.join(artifacts, 'bank-upload-errors.png'), fullPage: true });
 
@@ -172,7 +172,7 @@ test('organiser uploads a GIFT bank: report, confirm, list, search, key-correcti
   assert.match(status, /0 lỗi/);
   assert.match(status, /Chưa có gì được lưu/);
   const warnings = await page.$$eval('#problems-table tbody tr', (trs) => trs.map((tr) => tr.textContent));
-  assert.ok(warnings.some((w) => /essay/.test(w)), 'the skipped essay question is listed');
+  assert.ok(warnings.some((w) => /kiểu "essay" không được hỗ trợ, đã bỏ qua/.test(w)), 'the skipped essay question is listed');
   assert.ok(await page.isVisible('#confirm'));
   await page.screenshot({ path: path.join(artifacts, 'bank-upload-report.png'), fullPage: true });
 

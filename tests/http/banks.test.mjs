@@ -185,7 +185,7 @@ test('every format, raw and multipart: report, nothing stored until confirmed, t
   assert.equal(same.json.version, 1);
   // duplicates across banks are reported (the other uploads hold the same texts)
   assert.ok(again.json.duplicates.some((d) => d.kind === 'other_bank'), JSON.stringify(again.json.duplicates));
-  assert.ok(again.json.problems.some((p) => p.severity === 'warning' && /duplicate/.test(p.message)));
+  assert.ok(again.json.problems.some((p) => p.severity === 'warning' && /trùng lặp/.test(p.message)));
 });
 
 test('the direct upload takes every format too (raw and multipart)', async () => {
@@ -218,10 +218,10 @@ test('a contest can be built on an uploaded bank and draws from it', async () =>
 
 test('a bad file: the report lists errors by line, nothing is stored, no token', async () => {
   const cases = [
-    ['gift', 'Câu một {=A ~B}\n\nKhông có đáp án đúng {~A ~B}\n\nChưa đóng {=A ~B\n', [[3, /no correct answer/], [5, /not closed/]]],
-    ['aiken', 'Câu một?\nA. x\nB. y\n\nCâu hai?\nA. x\nB. y\nANSWER: A\n', [[1, /no ANSWER line/]]],
-    ['csv', 'Câu hỏi;A;B;Đáp án đúng\nMột;x;y;A\nHai;x;y;Q\n', [[3, /correct answer/]]],
-    ['xml', '<quiz>\n<question type="multichoice">\n</quiz>\n', [[3, /does not close/]]],
+    ['gift', 'Câu một {=A ~B}\n\nKhông có đáp án đúng {~A ~B}\n\nChưa đóng {=A ~B\n', [[3, /chưa có đáp án đúng/], [5, /không được đóng/]]],
+    ['aiken', 'Câu một?\nA. x\nB. y\n\nCâu hai?\nA. x\nB. y\nANSWER: A\n', [[1, /thiếu dòng ANSWER:/]]],
+    ['csv', 'Câu hỏi;A;B;Đáp án đúng\nMột;x;y;A\nHai;x;y;Q\n', [[3, /đáp án đúng/]]],
+    ['xml', '<quiz>\n<question type="multichoice">\n</quiz>\n', [[3, /không đóng/]]],
     ['gift', 'C\xb8n b\xe9 {=A ~B}\n', []],
   ];
   const before = await banks();
@@ -237,14 +237,14 @@ test('a bad file: the report lists errors by line, nothing is stored, no token',
         `${fmt}: an error at line ${line} matching ${re}: ${JSON.stringify(r.json.problems)}`);
     }
     if (!expected.length) {
-      assert.ok(r.json.problems.some((p) => p.line === 1 && /legacy encoding|TCVN3/.test(p.message)), JSON.stringify(r.json.problems));
+      assert.ok(r.json.problems.some((p) => p.line === 1 && /bảng mã cũ|TCVN3/.test(p.message)), JSON.stringify(r.json.problems));
     }
   }
   // an unsupported type is a warning with its line; the rest is imported
   const mixed = await postRaw('/api/admin/banks/preview', 'Tự luận {}\n\nCâu thật {=A ~B}\n', { format: 'gift', id: 'hon-hop' });
   assertStatus(mixed, 200);
   assert.equal(mixed.json.bank.questions, 1);
-  assert.ok(mixed.json.problems.some((p) => p.line === 1 && p.severity === 'warning' && /essay/.test(p.message)));
+  assert.ok(mixed.json.problems.some((p) => p.line === 1 && p.severity === 'warning' && /kiểu "essay" không được hỗ trợ/.test(p.message)));
   assert.deepEqual(await banks(), before, 'nothing stored');
 });
 
@@ -272,17 +272,17 @@ test('limits: body over the limit is 413; too many options, too long a text, too
   assertError(await postHuge(srv, org, '/api/admin/banks', big), 413, 'too_large');
   const seven = await postRaw('/api/admin/banks/preview', 'Bảy {=1 ~2 ~3 ~4 ~5 ~6 ~7}\n', { format: 'gift', id: 'bay' });
   assertError(seven, 400, 'validation');
-  assert.ok(seven.json.problems.some((p) => p.line === 1 && /7 options \(a question has 2 to 6\)/.test(p.message)));
+  assert.ok(seven.json.problems.some((p) => p.line === 1 && /7 lựa chọn \(mỗi câu hỏi có từ 2 đến 6 lựa chọn\)/.test(p.message)));
   const one = await postRaw('/api/admin/banks/preview', 'Một?\nA. x\nANSWER: A\n', { format: 'aiken', id: 'mot' });
   assertError(one, 400, 'validation');
   const long = await postRaw('/api/admin/banks/preview', `${'x'.repeat(2001)} {=a ~b}\n`, { format: 'gift', id: 'dai' });
   assertError(long, 400, 'validation');
-  assert.ok(long.json.problems.some((p) => /too long \(2001 characters, at most 2000\)/.test(p.message)));
+  assert.ok(long.json.problems.some((p) => /quá dài \(2001 ký tự, tối đa 2000\)/.test(p.message)));
   let many = 'Câu hỏi;A;B;Đáp án đúng\n';
   for (let i = 0; i <= 20000; i++) many += `Câu ${i};a;b;A\n`;
   const tooMany = await postRaw('/api/admin/banks/preview', many, { id: 'nhieu' });
   assertError(tooMany, 400, 'validation');
-  assert.ok(tooMany.json.problems.some((p) => /more than 20000 questions/.test(p.message)));
+  assert.ok(tooMany.json.problems.some((p) => /quá 20000 câu hỏi/.test(p.message)));
   assertError(await postRaw('/api/admin/banks/preview', '', { format: 'gift' }), 400, 'validation', 'file');
   assertError(await postRaw('/api/admin/banks/preview', 'x', { format: 'docx' }), 400, 'validation', 'format');
 });

@@ -211,21 +211,21 @@ static void test_json_syntax_error(void **state)
     (void)state;
     /* jansson's own line and column (the unexpected token) */
     expect_only_error("{\n  \"format\": \"cchc-bank/1\",\n  \"id\": ]\n}\n", 3, 9,
-                      "invalid JSON: unexpected token near ']'");
+                      "JSON không hợp lệ: unexpected token near ']'");
 }
 
 static void test_json_syntax_error_columns_in_characters(void **state)
 {
     (void)state;
     /* "é" is two bytes but one column, for jansson as for jsonpos */
-    expect_only_error("{\"title\": \"é\" x}", 1, 15, "invalid JSON: '}' expected near 'x'");
+    expect_only_error("{\"title\": \"é\" x}", 1, 15, "JSON không hợp lệ: '}' expected near 'x'");
 }
 
 static void test_duplicate_key_is_a_syntax_error(void **state)
 {
     (void)state;
     expect_only_error("{\"id\": \"a\",\n \"id\": \"b\"}", 2, 5,
-                      "invalid JSON: duplicate object key near '\"id\"'");
+                      "JSON không hợp lệ: duplicate object key near '\"id\"'");
 }
 
 static void test_empty_file(void **state)
@@ -241,7 +241,7 @@ static void test_empty_file(void **state)
 static void test_not_an_object(void **state)
 {
     (void)state;
-    expect_only_error("[1, 2]", 1, 1, "a bank must be a JSON object, found an array");
+    expect_only_error("[1, 2]", 1, 1, "ngân hàng câu hỏi phải là một object JSON, không phải mảng");
 }
 
 static void test_invalid_utf8(void **state)
@@ -259,8 +259,8 @@ static void test_invalid_utf8(void **state)
     b = parse(json);
     assert_null(b);
     assert_int_equal(bank_report_errors(rep), 2);
-    expect_error(10, 16, "invalid UTF-8 (byte 0xC3); save the file as UTF-8");
-    expect_error(11, 29, "invalid UTF-8 (byte 0xFF); save the file as UTF-8");
+    expect_error(10, 16, "không phải UTF-8 hợp lệ (byte 0xC3); hãy lưu tệp dạng UTF-8");
+    expect_error(11, 29, "không phải UTF-8 hợp lệ (byte 0xFF); hãy lưu tệp dạng UTF-8");
 }
 
 static void test_overlong_and_surrogate_utf8(void **state)
@@ -271,8 +271,8 @@ static void test_overlong_and_surrogate_utf8(void **state)
     b = parse("{\"a\": \"\xC0\xAF\", \"b\": \"\xED\xA0\x80\"}");
     assert_null(b);
     assert_int_equal(bank_report_errors(rep), 2);
-    expect_error(1, 8, "invalid UTF-8 (byte 0xC0); save the file as UTF-8");
-    expect_error(1, 18, "invalid UTF-8 (byte 0xED); save the file as UTF-8");
+    expect_error(1, 8, "không phải UTF-8 hợp lệ (byte 0xC0); hãy lưu tệp dạng UTF-8");
+    expect_error(1, 18, "không phải UTF-8 hợp lệ (byte 0xED); hãy lưu tệp dạng UTF-8");
 }
 
 static void test_bom_accepted(void **state)
@@ -290,7 +290,7 @@ static void test_bom_accepted(void **state)
     /* positions on line 1 do not count the BOM */
     b = parse("\xEF\xBB\xBF{\"format\": 2}");
     assert_null(b);
-    expect_error(1, 12, "format: expected a string, found an integer");
+    expect_error(1, 12, "format: phải là chuỗi, không phải số nguyên");
 }
 
 static char *to_crlf(const char *s)
@@ -327,14 +327,14 @@ static void test_crlf_line_numbers(void **state)
     b = parse(crlf);
     assert_null(b);
     assert_int_equal(bank_report_errors(rep), 1);
-    expect_error(18, 17, "questions[1].correct: index 4 is out of range (4 options)");
+    expect_error(18, 17, "questions[1].correct: chỉ số 4 vượt quá số lựa chọn (có 4 lựa chọn)");
     free(crlf);
 
     /* a syntax error in a CRLF file: jansson counts lines the same way */
     crlf = to_crlf("{\n  \"format\": \"cchc-bank/1\",\n  \"id\": ]\n}\n");
     b = parse(crlf);
     assert_null(b);
-    expect_error(3, 9, "invalid JSON: unexpected token near ']'");
+    expect_error(3, 9, "JSON không hợp lệ: unexpected token near ']'");
     free(crlf);
 }
 
@@ -350,7 +350,7 @@ static void test_missing_field(void **state)
         "     \"explanation\": \"x\", \"source\": {\"document\": \"y\"}}" FOOTER;
 
     (void)state;
-    expect_only_error(json, 9, 5, "questions[0]: missing field \"text\"");
+    expect_only_error(json, 9, 5, "questions[0]: thiếu trường \"text\"");
 }
 
 static void test_missing_top_level_field(void **state)
@@ -362,7 +362,7 @@ static void test_missing_top_level_field(void **state)
                       "\"difficulty\": \"easy\", \"track\": \"both\", \"text\": \"?\", "
                       "\"options\": [\"a\", \"b\"], \"correct\": 0, \"explanation\": \"e\", "
                       "\"source\": {\"document\": \"d\"}}]}",
-                      1, 1, "missing field \"version\"");
+                      1, 1, "thiếu trường \"version\"");
 }
 
 static void test_wrong_type(void **state)
@@ -376,7 +376,7 @@ static void test_wrong_type(void **state)
         "     \"explanation\": \"x\", \"source\": {\"document\": \"y\"}}" FOOTER;
 
     (void)state;
-    expect_only_error(json, 10, 14, "questions[0].text: expected a string, found an integer");
+    expect_only_error(json, 10, 14, "questions[0].text: phải là chuỗi, không phải số nguyên");
 }
 
 static void test_wrong_type_option(void **state)
@@ -390,7 +390,7 @@ static void test_wrong_type_option(void **state)
         "     \"explanation\": \"x\", \"source\": {\"document\": \"y\"}}" FOOTER;
 
     (void)state;
-    expect_only_error(json, 11, 25, "questions[0].options[1]: expected a string, found null");
+    expect_only_error(json, 11, 25, "questions[0].options[1]: phải là chuỗi, không phải null");
 }
 
 static void test_unknown_key(void **state)
@@ -409,10 +409,10 @@ static void test_unknown_key(void **state)
     assert_null(b);
     /* 2 unknown keys; "explanation" then counts as missing (a warning) */
     assert_int_equal(bank_report_errors(rep), 2);
-    expect_error(10, 26, "questions[0]: unknown field \"colour\"");
+    expect_error(10, 26, "questions[0]: trường \"colour\" không xác định");
     expect_error(12, 6,
-                 "questions[0]: unknown field \"explaination\" (did you mean \"explanation\"?)");
-    expect(BANK_SEV_WARNING, 9, 5, "questions[0]: no explanation");
+                 "questions[0]: trường \"explaination\" không xác định (có phải \"explanation\"?)");
+    expect(BANK_SEV_WARNING, 9, 5, "questions[0]: chưa có giải thích");
 }
 
 static void test_unknown_top_level_key(void **state)
@@ -420,7 +420,7 @@ static void test_unknown_top_level_key(void **state)
     static const char json[] = HEADER QUESTION("q1", "Câu?") "\n  ],\n  \"titel\": 1\n}\n";
 
     (void)state;
-    expect_only_error(json, 16, 3, "unknown field \"titel\" (did you mean \"title\"?)");
+    expect_only_error(json, 16, 3, "trường \"titel\" không xác định (có phải \"title\"?)");
 }
 
 static void test_bad_difficulty_and_track(void **state)
@@ -439,10 +439,11 @@ static void test_bad_difficulty_and_track(void **state)
     assert_null(b);
     assert_int_equal(bank_report_errors(rep), 2);
     expect_error(9, 55,
-                 "questions[0].difficulty: unknown difficulty \"Easy\" (expected easy, medium "
-                 "or hard)");
+                 "questions[0].difficulty: độ khó \"Easy\" không hợp lệ (phải là easy, medium "
+                 "hoặc hard)");
     expect_error(9, 72,
-                 "questions[0].track: unknown track \"all\" (expected cbccvc, citizen or both)");
+                 "questions[0].track: đối tượng \"all\" không hợp lệ (phải là cbccvc, citizen hoặc "
+                 "both)");
 }
 
 static void test_option_count(void **state)
@@ -471,12 +472,12 @@ static void test_option_count(void **state)
     bank *b;
 
     (void)state;
-    expect_only_error(one, 11, 17, "questions[0].options: 1 option (a question has 2 to 6)");
+    expect_only_error(one, 11, 17, "questions[0].options: 1 lựa chọn (mỗi câu hỏi có từ 2 đến 6 lựa chọn)");
     bank_report_free(rep);
     rep = bank_report_new();
     b = parse(seven);
     assert_null(b);
-    expect_error(11, 17, "questions[0].options: 7 options (a question has 2 to 6)");
+    expect_error(11, 17, "questions[0].options: 7 lựa chọn (mỗi câu hỏi có từ 2 đến 6 lựa chọn)");
 
     bank_report_free(rep);
     rep = bank_report_new();
@@ -499,7 +500,7 @@ static void test_duplicate_option(void **state)
 
     (void)state;
     /* equal after case folding and white space collapsing */
-    expect_only_error(json, 11, 35, "questions[0].options[2]: same as options[0]");
+    expect_only_error(json, 11, 35, "questions[0].options[2]: trùng với options[0]");
 }
 
 static void test_empty_option(void **state)
@@ -513,7 +514,7 @@ static void test_empty_option(void **state)
         "     \"explanation\": \"x\", \"source\": {\"document\": \"y\"}}" FOOTER;
 
     (void)state;
-    expect_only_error(json, 11, 25, "questions[0].options[1]: must not be empty");
+    expect_only_error(json, 11, 25, "questions[0].options[1]: không được để trống");
 }
 
 static void test_correct_out_of_range(void **state)
@@ -528,7 +529,7 @@ static void test_correct_out_of_range(void **state)
         "     \"explanation\": \"x\", \"source\": {\"document\": \"y\"}}" FOOTER;
 
     (void)state;
-    expect_only_error(json, 30, 18, "questions[3].correct: index 4 is out of range (4 options)");
+    expect_only_error(json, 30, 18, "questions[3].correct: chỉ số 4 vượt quá số lựa chọn (có 4 lựa chọn)");
 }
 
 static void test_correct_array_problems(void **state)
@@ -556,14 +557,15 @@ static void test_correct_array_problems(void **state)
     b = parse(json);
     assert_null(b);
     assert_int_equal(bank_report_errors(rep), 5);
-    expect_error(11, 21, "questions[0].correct[1]: index -1 is out of range (3 options)");
-    expect_error(11, 25, "questions[0].correct[2]: index 2 is listed twice");
+    expect_error(11, 21, "questions[0].correct[1]: chỉ số -1 vượt quá số lựa chọn (có 3 lựa chọn)");
+    expect_error(11, 25, "questions[0].correct[2]: chỉ số 2 bị lặp lại");
     expect_error(11, 28,
-                 "questions[0].correct[3]: expected an option index (integer), found a string");
-    expect_error(15, 17, "questions[1].correct: must list at least one correct option");
+                 "questions[0].correct[3]: phải là chỉ số của một lựa chọn (số nguyên), không "
+                 "phải chuỗi");
+    expect_error(15, 17, "questions[1].correct: phải có ít nhất một đáp án đúng");
     expect_error(19, 17,
-                 "questions[2].correct: expected an option index or an array of indices, "
-                 "found true");
+                 "questions[2].correct: phải là chỉ số của một lựa chọn hoặc mảng các chỉ số, "
+                 "không phải true");
 }
 
 static void test_duplicate_question_id(void **state)
@@ -573,8 +575,8 @@ static void test_duplicate_question_id(void **state)
 
     (void)state;
     expect_only_error(json, 15, 12,
-                      "questions[1].id: duplicate question id \"q1\" (first used by "
-                      "questions[0] at line 9)");
+                      "questions[1].id: mã câu hỏi \"q1\" bị trùng (đã dùng ở "
+                      "questions[0], dòng 9)");
 }
 
 static void test_bad_ids(void **state)
@@ -592,8 +594,9 @@ static void test_bad_ids(void **state)
     assert_null(b);
     assert_int_equal(bank_report_errors(rep), 2);
     expect_error(1, 33,
-                 "id: invalid id \"Bank One\" (1 to 64 characters of a-z, 0-9, '-', '_', '.')");
-    expect_error(2, 51, "categories[1].id: duplicate category id \"c\" (first at line 2)");
+                 "id: mã \"Bank One\" không hợp lệ (từ 1 đến 64 ký tự a-z, 0-9, '-', '_', "
+                 "'.')");
+    expect_error(2, 51, "categories[1].id: mã nhóm \"c\" bị trùng (đã dùng ở dòng 2)");
 }
 
 static void test_unknown_category(void **state)
@@ -608,8 +611,8 @@ static void test_unknown_category(void **state)
 
     (void)state;
     expect_only_error(json, 9, 30,
-                      "questions[0].category: unknown category \"the-chee\" (not in "
-                      "\"categories\")");
+                      "questions[0].category: nhóm \"the-chee\" không có trong "
+                      "\"categories\"");
 }
 
 static char *repeat(const char *unit, size_t n)
@@ -639,7 +642,7 @@ static void test_text_too_long(void **state)
     b = parse(json);
     assert_null(b);
     assert_int_equal(bank_report_errors(rep), 1);
-    expect_error(16, 14, "questions[1].text: too long (2001 characters, at most 2000)");
+    expect_error(16, 14, "questions[1].text: quá dài (2001 ký tự, tối đa 2000)");
     free(json);
 
     bank_report_free(rep);
@@ -654,7 +657,7 @@ static void test_text_too_long(void **state)
                          long_option) > 0);
     b = parse(json);
     assert_null(b);
-    expect_error(11, 23, "questions[0].options[1]: too long (501 characters, at most 500)");
+    expect_error(11, 23, "questions[0].options[1]: quá dài (501 ký tự, tối đa 500)");
     free(json);
     free(longest);
     free(too_long);
@@ -672,7 +675,7 @@ static void test_questions_limits(void **state)
     bank *b;
 
     (void)state;
-    expect_only_error(none, 3, 15, "questions: must contain at least one question");
+    expect_only_error(none, 3, 15, "questions: phải có ít nhất một câu hỏi");
 
     bank_report_free(rep);
     rep = bank_report_new();
@@ -685,7 +688,7 @@ static void test_questions_limits(void **state)
     b = parse(json);
     assert_null(b);
     assert_int_equal(bank_report_errors(rep), 1);
-    expect_error(3, 15, "questions: 20001 questions (at most 20000 in one bank)");
+    expect_error(3, 15, "questions: 20001 câu hỏi (mỗi ngân hàng tối đa 20000 câu)");
     free(json);
     free(many);
 }
@@ -704,8 +707,8 @@ static void test_version_and_format(void **state)
     b = parse(json);
     assert_null(b);
     assert_int_equal(bank_report_errors(rep), 2);
-    expect_error(1, 12, "format: unsupported format \"cchc-bank/2\" (expected \"cchc-bank/1\")");
-    expect_error(1, 63, "version: expected an integer, found a number with a fraction");
+    expect_error(1, 12, "format: định dạng \"cchc-bank/2\" không được hỗ trợ (cần \"cchc-bank/1\")");
+    expect_error(1, 63, "version: phải là số nguyên, không phải số thập phân");
 }
 
 static void test_source_rules(void **state)
@@ -723,8 +726,8 @@ static void test_source_rules(void **state)
     b = parse(json);
     assert_null(b);
     assert_int_equal(bank_report_errors(rep), 1);
-    expect_error(12, 45, "questions[0].source.url: not an http:// or https:// URL");
-    expect(BANK_SEV_WARNING, 12, 16, "questions[0].source: no document named");
+    expect_error(12, 45, "questions[0].source.url: không phải địa chỉ http:// hoặc https://");
+    expect(BANK_SEV_WARNING, 12, 16, "questions[0].source: chưa ghi tên văn bản nguồn (document)");
 }
 
 /* ---- warnings ----------------------------------------------------------------------- */
@@ -744,8 +747,8 @@ static void test_warnings_do_not_fail(void **state)
     assert_non_null(b);
     assert_int_equal(bank_report_errors(rep), 0);
     assert_int_equal(bank_report_warnings(rep), 2);
-    expect(BANK_SEV_WARNING, 9, 5, "questions[0]: no explanation");
-    expect(BANK_SEV_WARNING, 9, 5, "questions[0]: no source");
+    expect(BANK_SEV_WARNING, 9, 5, "questions[0]: chưa có giải thích");
+    expect(BANK_SEV_WARNING, 9, 5, "questions[0]: chưa có nguồn");
     assert_null(b->questions[0].explanation);
     assert_null(b->questions[0].source_document);
     bank_free(b);
@@ -761,7 +764,7 @@ static void test_duplicate_text_warning(void **state)
     b = parse(json);
     assert_non_null(b);
     assert_int_equal(bank_report_warnings(rep), 1);
-    expect(BANK_SEV_WARNING, 22, 14, "questions[2].text: same text as questions[0] (line 10)");
+    expect(BANK_SEV_WARNING, 22, 14, "questions[2].text: trùng nội dung với questions[0] (dòng 10)");
     bank_free(b);
 }
 
@@ -777,8 +780,8 @@ static void test_legacy_encoding_warning(void **state)
     assert_null(b);
     assert_int_equal(bank_report_errors(rep), 1);
     expect(BANK_SEV_ERROR, 10, 14,
-           "questions[0].text: looks like text in a legacy Vietnamese encoding (TCVN3/VNI); "
-           "convert it to Unicode");
+           "questions[0].text: văn bản có vẻ dùng bảng mã cũ TCVN3/VNI, hãy chuyển sang "
+           "Unicode (UTF-8)");
 }
 
 static void test_all_problems_reported_in_order(void **state)
@@ -832,9 +835,9 @@ static void test_report_print_and_json(void **state)
 
     (void)state;
     assert_int_equal(bank_report_set_file(rep, "bank.json"), 0);
-    bank_report_add(rep, 57, 18, BANK_SEV_ERROR, "questions[%d].correct: index %d is out of "
-                    "range (%d options)", 3, 4, 4);
-    bank_report_add(rep, 3, 0, BANK_SEV_WARNING, "no column");
+    bank_report_add(rep, 57, 18, BANK_SEV_ERROR, "questions[%d].correct: chỉ số %d vượt quá "
+                    "số lựa chọn (có %d lựa chọn)", 3, 4, 4);
+    bank_report_add(rep, 3, 0, BANK_SEV_WARNING, "không có cột");
     bank_report_set_file(rep, NULL);
     bank_report_add(rep, 0, 0, BANK_SEV_ERROR, "nowhere");
     assert_int_equal(bank_report_errors(rep), 2);
@@ -847,9 +850,9 @@ static void test_report_print_and_json(void **state)
     bank_report_print(rep, f);
     fclose(f);
     assert_string_equal(out,
-                        "bank.json:57:18: error: questions[3].correct: index 4 is out of range "
-                        "(4 options)\n"
-                        "bank.json:3: warning: no column\n"
+                        "bank.json:57:18: error: questions[3].correct: chỉ số 4 vượt quá số lựa "
+                        "chọn (có 4 lựa chọn)\n"
+                        "bank.json:3: warning: không có cột\n"
                         "error: nowhere\n");
     free(out);
 
@@ -861,7 +864,7 @@ static void test_report_print_and_json(void **state)
     assert_int_equal(json_integer_value(json_object_get(o, "col")), 18);
     assert_string_equal(json_string_value(json_object_get(o, "severity")), "error");
     assert_string_equal(json_string_value(json_object_get(o, "message")),
-                        "questions[3].correct: index 4 is out of range (4 options)");
+                        "questions[3].correct: chỉ số 4 vượt quá số lựa chọn (có 4 lựa chọn)");
     assert_int_equal(json_object_size(o), 4);
     o = json_array_get(arr, 1);
     assert_string_equal(json_string_value(json_object_get(o, "severity")), "warning");
@@ -885,6 +888,15 @@ static void test_report_messages_are_valid_utf8(void **state)
     assert_non_null(arr);
     assert_int_equal(json_array_size(arr), 2);
     json_decref(arr);
+    /* Vietnamese is kept whole */
+    bank_report_add(rep, 1, 2, BANK_SEV_ERROR, "thiếu dòng %s", "ANSWER:");
+    assert_string_equal(bank_report_get(rep, 2)->message, "thiếu dòng ANSWER:");
+    /* a cut never falls inside a character ("ế" is 3 bytes, at 3..5) */
+    assert_int_equal(bank_utf8_prefix("thiếu", 4), 3);
+    assert_int_equal(bank_utf8_prefix("thiếu", 5), 3);
+    assert_int_equal(bank_utf8_prefix("thiếu", 6), 6);
+    assert_int_equal(bank_utf8_prefix("thiếu", 100), 7);
+    assert_int_equal(bank_utf8_prefix("abc", 2), 2);
 }
 
 static void test_report_cap(void **state)

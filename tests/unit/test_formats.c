@@ -340,7 +340,7 @@ static void test_gift_features(void **state)
     assert_string_equal(q->category, "the-che");
     assert_int_equal(q->multi, 1);
     assert_int_equal(q->correct_mask, 3);
-    expect_warning(20, "2 answers marked '='");
+    expect_warning(20, "2 đáp án được đánh dấu '='");
     assert_int_equal(b->questions[5].correct_mask, 1);
     assert_int_equal(b->questions[5].line, 22);
     bank_free(b);
@@ -369,12 +369,12 @@ static void test_gift_unsupported_skipped(void **state)
     assert_non_null(b);
     assert_int_equal(b->nquestions, 1);
     assert_int_equal(b->questions[0].line, 13);
-    expect_warning(1, "\"essay\" is not supported");
-    expect_warning(3, "\"numerical\" is not supported");
-    expect_warning(5, "\"matching\" is not supported");
-    expect_warning(7, "\"short answer\" is not supported");
-    expect_warning(9, "\"missing word\" is not supported");
-    expect_warning(11, "a description, not a question");
+    expect_warning(1, "câu hỏi kiểu \"essay\" không được hỗ trợ, đã bỏ qua");
+    expect_warning(3, "câu hỏi kiểu \"numerical\" không được hỗ trợ, đã bỏ qua");
+    expect_warning(5, "câu hỏi kiểu \"matching\" không được hỗ trợ, đã bỏ qua");
+    expect_warning(7, "câu hỏi kiểu \"short answer\" không được hỗ trợ, đã bỏ qua");
+    expect_warning(9, "câu hỏi kiểu \"missing word\" không được hỗ trợ, đã bỏ qua");
+    expect_warning(11, "đây là đoạn mô tả, không phải câu hỏi");
     bank_free(b);
 }
 
@@ -399,14 +399,14 @@ static void test_gift_errors(void **state)
     (void)state;
     bank *b = parse_str(BANK_FMT_GIFT, text);
     assert_null(b);
-    expect_at(BANK_SEV_ERROR, 1, 12, "'{' is not closed");
-    expect_error(3, "no correct answer");
-    expect_error(5, "bad answer weight");
-    expect_at(BANK_SEV_ERROR, 7, 6, "'}' without a '{'");
-    expect_error(9, "option B is empty");
-    expect_error(11, "7 options");
-    expect_error(13, "question text is empty");
-    expect_error(15, "text before the first answer");
+    expect_at(BANK_SEV_ERROR, 1, 12, "'{' không được đóng bằng '}'");
+    expect_error(3, "chưa có đáp án đúng");
+    expect_error(5, "trọng số đáp án sai cách viết");
+    expect_at(BANK_SEV_ERROR, 7, 6, "có '}' mà không có '{' ở trước");
+    expect_error(9, "lựa chọn B để trống");
+    expect_error(11, "7 lựa chọn");
+    expect_error(13, "nội dung câu hỏi để trống");
+    expect_error(15, "có văn bản trước đáp án đầu tiên");
 }
 
 /* ---- Aiken --------------------------------------------------------------------------- */
@@ -479,12 +479,12 @@ static void test_aiken_errors(void **state)
     (void)state;
     bank *b = parse_str(BANK_FMT_AIKEN, text);
     assert_null(b);
-    expect_error(1, "option A with no question before it");
-    expect_error(3, "1 option (a question has 2 to 6)");
-    expect_error(7, "no ANSWER line");
-    expect_error(14, "ANSWER D is not one of the options");
-    expect_error(18, "option C out of order");
-    expect_error(21, "ANSWER line with no question");
+    expect_error(1, "lựa chọn A không có câu hỏi nào ở trước");
+    expect_error(3, "1 lựa chọn (mỗi câu hỏi có từ 2 đến 6 lựa chọn)");
+    expect_error(7, "thiếu dòng ANSWER:");
+    expect_error(14, "ANSWER D không phải một lựa chọn");
+    expect_error(18, "lựa chọn C sai thứ tự");
+    expect_error(21, "dòng ANSWER không có câu hỏi nào ở trước");
 }
 
 static void test_aiken_plain_export(void **state)
@@ -556,7 +556,7 @@ static void test_csv_comma_english_headers(void **state)
     assert_int_equal(b->questions[0].correct_mask, 4);
     assert_int_equal(b->questions[1].noptions, 2);
     assert_string_equal(b->questions[1].category, BANK_DEFAULT_CATEGORY);
-    expect_at(BANK_SEV_WARNING, 1, 29, "unknown column \"extra\"");
+    expect_at(BANK_SEV_WARNING, 1, 29, "cột \"extra\" không xác định");
     assert_int_equal(bank_report_warnings(rep), 3); /* and the explanation and source notes */
     bank_free(b);
 }
@@ -574,12 +574,12 @@ static void test_csv_errors(void **state)
     (void)state;
     bank *b = parse_str(BANK_FMT_CSV, text);
     assert_null(b);
-    expect_at(BANK_SEV_ERROR, 2, 11, "correct answer E");
-    expect_at(BANK_SEV_ERROR, 3, 11, "write the letter");
-    expect_error(4, "option B is empty");
-    expect_error(5, "no correct answer");
-    expect_error(6, "question text is empty");
-    expect_at(BANK_SEV_ERROR, 7, 11, "never closed");
+    expect_at(BANK_SEV_ERROR, 2, 11, "đáp án đúng là E");
+    expect_at(BANK_SEV_ERROR, 3, 11, "hãy ghi chữ cái của lựa chọn");
+    expect_error(4, "lựa chọn B để trống");
+    expect_error(5, "chưa có đáp án đúng");
+    expect_error(6, "nội dung câu hỏi để trống");
+    expect_at(BANK_SEV_ERROR, 7, 11, "dấu ngoặc kép mở ô này không được đóng");
 }
 
 static void test_csv_missing_columns(void **state)
@@ -587,8 +587,8 @@ static void test_csv_missing_columns(void **state)
     (void)state;
     bank *b = parse_str(BANK_FMT_CSV, "Câu hỏi;A;Ghi chú\nx;y;z\n");
     assert_null(b);
-    expect_error(1, "missing column \"B\"");
-    expect_error(1, "missing column \"Đáp án đúng\"");
+    expect_error(1, "thiếu cột \"B\"");
+    expect_error(1, "thiếu cột \"Đáp án đúng\"");
 }
 
 static void test_csv_template_file(void **state)
@@ -680,8 +680,8 @@ static void test_xml_features(void **state)
     assert_int_equal(b->questions[1].multi, 1);
     assert_int_equal(b->questions[1].correct_mask, 5);
     assert_int_equal(b->questions[2].correct_mask, 2);
-    expect_at(BANK_SEV_WARNING, 30, 3, "\"shortanswer\" is not supported");
-    expect_at(BANK_SEV_WARNING, 31, 3, "\"matching\" is not supported");
+    expect_at(BANK_SEV_WARNING, 30, 3, "câu hỏi kiểu \"shortanswer\" không được hỗ trợ, đã bỏ qua");
+    expect_at(BANK_SEV_WARNING, 31, 3, "câu hỏi kiểu \"matching\" không được hỗ trợ, đã bỏ qua");
     bank_free(b);
 }
 
@@ -691,22 +691,22 @@ static void test_xml_errors(void **state)
     bank *b = parse_str(BANK_FMT_XML, "<quiz>\n  <question type=\"multichoice\">\n"
                                       "  </questio>\n</quiz>\n");
     assert_null(b);
-    expect_at(BANK_SEV_ERROR, 3, 3, "</questio> does not close <question>");
+    expect_at(BANK_SEV_ERROR, 3, 3, "</questio> không đóng <question>");
     bank_report_free(rep);
     rep = bank_report_new();
     b = parse_str(BANK_FMT_XML, "<quiz>\n<question type=\"x\">\n <text>a &bogus; b</text>\n");
     assert_null(b);
-    expect_at(BANK_SEV_ERROR, 3, 10, "entity");
+    expect_at(BANK_SEV_ERROR, 3, 10, "tham chiếu thực thể");
     bank_report_free(rep);
     rep = bank_report_new();
     b = parse_str(BANK_FMT_XML, "<quiz>\n <question type=\"multichoice\">\n");
     assert_null(b);
-    expect_at(BANK_SEV_ERROR, 2, 2, "never closed");
+    expect_at(BANK_SEV_ERROR, 2, 2, "không được đóng");
     bank_report_free(rep);
     rep = bank_report_new();
     b = parse_str(BANK_FMT_XML, "<other/>\n");
     assert_null(b);
-    expect_error(1, "expected <quiz>");
+    expect_error(1, "cần <quiz>");
     bank_report_free(rep);
     rep = bank_report_new();
     b = parse_str(BANK_FMT_XML,
@@ -714,7 +714,7 @@ static void test_xml_errors(void **state)
                   "</questiontext>\n<answer fraction=\"0\"><text>A</text></answer>\n"
                   "<answer fraction=\"0\"><text>B</text></answer></question></quiz>");
     assert_null(b);
-    expect_error(2, "no correct answer");
+    expect_error(2, "chưa có đáp án đúng");
 }
 
 /* ---- encodings ----------------------------------------------------------------------- */
@@ -735,7 +735,7 @@ static void test_legacy_tcvn3_bytes(void **state)
     (void)state;
     bank *b = parse_as(BANK_FMT_AIKEN, text, sizeof text - 1, NULL);
     assert_null(b);
-    expect_at(BANK_SEV_ERROR, 6, 2, "legacy encoding (TCVN3/ABC, VNI or Windows-1258)");
+    expect_at(BANK_SEV_ERROR, 6, 2, "bảng mã cũ (TCVN3/ABC, VNI hoặc Windows-1258)");
     assert_int_equal(bank_report_errors(rep), 1);
 }
 
@@ -749,7 +749,7 @@ static void test_legacy_converted_mojibake(void **state)
     (void)state;
     bank *b = parse_str(BANK_FMT_CSV, text);
     assert_null(b);
-    expect_error(3, "legacy font (TCVN3/ABC or VNI)");
+    expect_error(3, "phông cũ (TCVN3/ABC hoặc VNI)");
 }
 
 static void test_invalid_utf8_by_line(void **state)
@@ -759,7 +759,7 @@ static void test_invalid_utf8_by_line(void **state)
     (void)state;
     bank *b = parse_as(BANK_FMT_AIKEN, text, sizeof text - 1, NULL);
     assert_null(b);
-    expect_at(BANK_SEV_ERROR, 6, 5, "invalid UTF-8 (byte 0xC3)");
+    expect_at(BANK_SEV_ERROR, 6, 5, "không phải UTF-8 hợp lệ (byte 0xC3)");
 }
 
 static void test_utf16_refused(void **state)
@@ -782,18 +782,18 @@ static void test_crlf_and_bom_same_lines(void **state)
         bank_report_free(rep);
         rep = bank_report_new();
         assert_null(parse_str(BANK_FMT_GIFT, texts[i]));
-        expect_error(4, "no correct answer");
+        expect_error(4, "chưa có đáp án đúng");
     }
     /* Aiken and XML too */
     bank_report_free(rep);
     rep = bank_report_new();
     assert_null(parse_str(BANK_FMT_AIKEN, "\xEF\xBB\xBFQ\r\nA. x\r\nB. y\r\n\r\nQ2\r\nA) z\r\n"));
-    expect_error(1, "no ANSWER line");
-    expect_error(5, "no ANSWER line");
+    expect_error(1, "thiếu dòng ANSWER:");
+    expect_error(5, "thiếu dòng ANSWER:");
     bank_report_free(rep);
     rep = bank_report_new();
     assert_null(parse_str(BANK_FMT_XML, "\xEF\xBB\xBF<quiz>\r\n<a>\r\n</b>\r\n</quiz>\r\n"));
-    expect_at(BANK_SEV_ERROR, 3, 1, "</b> does not close <a>");
+    expect_at(BANK_SEV_ERROR, 3, 1, "</b> không đóng <a>");
 }
 
 /* ---- detection, builder rules, helpers --------------------------------------------- */
@@ -815,7 +815,7 @@ static void test_detect(void **state)
     assert_int_equal(bank_format_from_name("auto"), BANK_FMT_UNKNOWN);
     bank *b = parse_as(BANK_FMT_UNKNOWN, "hello", 5, NULL);
     assert_null(b);
-    expect_error(0, "cannot tell the file's format");
+    expect_error(0, "không xác định được định dạng tệp");
 }
 
 static void test_limits_and_duplicates(void **state)
@@ -833,9 +833,9 @@ static void test_limits_and_duplicates(void **state)
     buf_puts(&t, ";b;A\nTrùng  lặp;a;b;A\ntrùng lặp ;c;d;B\n");
     bank *b = parse_str(BANK_FMT_CSV, t.data);
     assert_null(b);
-    expect_error(2, "question text too long (2001 characters, at most 2000)");
-    expect_error(3, "option A too long (501 characters, at most 500)");
-    expect_warning(5, "duplicate: same question text as \"q-3\" at line 4");
+    expect_error(2, "nội dung câu hỏi quá dài (2001 ký tự, tối đa 2000)");
+    expect_error(3, "lựa chọn A quá dài (501 ký tự, tối đa 500)");
+    expect_warning(5, "trùng lặp: nội dung câu hỏi giống câu \"q-3\" ở dòng 4");
     buf_free(&t);
     /* more than 20,000 questions */
     bank_report_free(rep);
@@ -846,7 +846,7 @@ static void test_limits_and_duplicates(void **state)
         buf_printf(&t, "Câu %d;a;b;A\n", i);
     b = parse_str(BANK_FMT_CSV, t.data);
     assert_null(b);
-    expect_error(BANK_QUESTIONS_MAX + 2, "more than 20000 questions");
+    expect_error(BANK_QUESTIONS_MAX + 2, "quá 20000 câu hỏi");
     buf_free(&t);
 }
 
@@ -862,7 +862,7 @@ static void test_bank_id_options(void **state)
     bank_import_opts bad = {"Không hợp lệ", NULL, "x.gift"};
     b = bank_parse_format("Q {=a ~b}", 9, BANK_FMT_GIFT, &bad, rep, NULL);
     assert_null(b);
-    expect_error(0, "invalid bank id");
+    expect_error(0, "mã ngân hàng \"Không hợp lệ\" không hợp lệ");
 }
 
 static void test_summary_and_duplicates(void **state)
