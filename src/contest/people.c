@@ -20,19 +20,19 @@ static json_t *iso(int64_t ms)
 static json_t *col_iso(sqlite3_stmt *st, int i)
 {
     return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null()
-                                                      : iso(sqlite3_column_int64(st, i));
+                                                     : iso(sqlite3_column_int64(st, i));
 }
 
 static json_t *col_str(sqlite3_stmt *st, int i)
 {
     return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null()
-                                                      : json_string(db_col_text(st, i));
+                                                     : json_string(db_col_text(st, i));
 }
 
 static json_t *col_int(sqlite3_stmt *st, int i)
 {
     return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null()
-                                                      : json_integer(sqlite3_column_int64(st, i));
+                                                     : json_integer(sqlite3_column_int64(st, i));
 }
 
 static const char *status_name(int st)
@@ -79,14 +79,14 @@ json_t *people_search(db_conn *c, int64_t contest_id, const char *q, int limit, 
     json_t *list = json_array();
     while (sqlite3_step(st) == SQLITE_ROW)
         json_array_append_new(
-            list, json_pack("{s:I, s:s, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:o}", "id",
-                            (json_int_t)sqlite3_column_int64(st, 0), "full_name",
-                            db_col_text(st, 1), "phone",
-                            sqlite3_column_int64(st, 10) ? json_null() : col_str(st, 2), "cccd",
-                            col_str(st, 3), "email", col_str(st, 4), "unit", db_col_text(st, 5),
-                            "track", contest_track_name(sqlite3_column_int(st, 6)),
-                            "registered_at", col_iso(st, 7), "disqualified_at", col_iso(st, 8),
-                            "disqualified_reason", col_str(st, 9), "erased_at", col_iso(st, 10)));
+            list,
+            json_pack("{s:I, s:s, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:o}", "id",
+                      (json_int_t)sqlite3_column_int64(st, 0), "full_name", db_col_text(st, 1),
+                      "phone", sqlite3_column_int64(st, 10) ? json_null() : col_str(st, 2), "cccd",
+                      col_str(st, 3), "email", col_str(st, 4), "unit", db_col_text(st, 5), "track",
+                      contest_track_name(sqlite3_column_int(st, 6)), "registered_at",
+                      col_iso(st, 7), "disqualified_at", col_iso(st, 8), "disqualified_reason",
+                      col_str(st, 9), "erased_at", col_iso(st, 10)));
     db_done(st);
     free(key);
     return json_pack("{s:o}", "participants", list);
@@ -103,14 +103,13 @@ static json_t *attempts_of(db_conn *c, int64_t id, int with_answers)
             "{s:I, s:I, s:s, s:i, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}", "id",
             (json_int_t)sqlite3_column_int64(st, 0), "round_id",
             (json_int_t)sqlite3_column_int64(st, 1), "round", db_col_text(st, 2), "attempt_no",
-            sqlite3_column_int(st, 3), "status", status_name(status), "started_at",
-            col_iso(st, 5), "deadline_at", col_iso(st, 6), "submitted_at", col_iso(st, 7),
-            "score", status ? col_int(st, 8) : json_null(), "max_score",
+            sqlite3_column_int(st, 3), "status", status_name(status), "started_at", col_iso(st, 5),
+            "deadline_at", col_iso(st, 6), "submitted_at", col_iso(st, 7), "score",
+            status ? col_int(st, 8) : json_null(), "max_score",
             status ? col_int(st, 9) : json_null(), "correct",
-            status ? col_int(st, 10) : json_null(), "total",
-            status ? col_int(st, 11) : json_null(), "duration_ms",
-            status ? col_int(st, 12) : json_null(), "prediction", col_int(st, 13), "counted",
-            sqlite3_column_int64(st, 16) == sqlite3_column_int64(st, 0));
+            status ? col_int(st, 10) : json_null(), "total", status ? col_int(st, 11) : json_null(),
+            "duration_ms", status ? col_int(st, 12) : json_null(), "prediction", col_int(st, 13),
+            "counted", sqlite3_column_int64(st, 16) == sqlite3_column_int64(st, 0));
         json_object_set_new(a, "last_saved_at", col_iso(st, 15));
         if (with_answers) {
             json_t *ans = json_loads(db_col_text(st, 14), 0, NULL);
@@ -129,13 +128,13 @@ static json_t *results_of(db_conn *c, int64_t id)
     sqlite3_bind_int64(st, 1, id);
     while (sqlite3_step(st) == SQLITE_ROW)
         json_array_append_new(
-            list, json_pack("{s:I, s:s, s:i, s:i, s:i, s:i, s:o, s:o, s:o, s:I}", "round_id",
-                            (json_int_t)sqlite3_column_int64(st, 0), "round", db_col_text(st, 1),
-                            "score", sqlite3_column_int(st, 2), "max_score",
-                            sqlite3_column_int(st, 3), "correct", sqlite3_column_int(st, 4),
-                            "total", sqlite3_column_int(st, 5), "submitted_at", col_iso(st, 6),
-                            "prediction", col_int(st, 7), "prediction_error", col_int(st, 8),
-                            "attempt_id", (json_int_t)sqlite3_column_int64(st, 9)));
+            list,
+            json_pack("{s:I, s:s, s:i, s:i, s:i, s:i, s:o, s:o, s:o, s:I}", "round_id",
+                      (json_int_t)sqlite3_column_int64(st, 0), "round", db_col_text(st, 1), "score",
+                      sqlite3_column_int(st, 2), "max_score", sqlite3_column_int(st, 3), "correct",
+                      sqlite3_column_int(st, 4), "total", sqlite3_column_int(st, 5), "submitted_at",
+                      col_iso(st, 6), "prediction", col_int(st, 7), "prediction_error",
+                      col_int(st, 8), "attempt_id", (json_int_t)sqlite3_column_int64(st, 9)));
     db_done(st);
     return list;
 }
@@ -162,12 +161,12 @@ static json_t *person_row(db_conn *c, int64_t id, int full, int64_t *contest_id,
         *unit_id = sqlite3_column_int64(st, 17);
     json_t *p = json_pack(
         "{s:I, s:s, s:s, s:o, s:o, s:o, s:{s:s, s:s, s:o}, s:s, s:o, s:o, s:o, s:o, s:o}", "id",
-        (json_int_t)id, "contest_id", db_col_text(st, 16), "full_name", db_col_text(st, 2),
-        "phone", erased ? json_null() : col_str(st, 3), "cccd", col_str(st, 4), "email",
-        col_str(st, 5), "unit", "id", db_col_text(st, 6), "name", db_col_text(st, 7), "block",
-        col_str(st, 18), "track", contest_track_name(sqlite3_column_int(st, 8)), "registered_at",
-        col_iso(st, 11), "disqualified_at", col_iso(st, 13), "disqualified_reason",
-        col_str(st, 14), "erased_at", col_iso(st, 15), "consent_at", col_iso(st, 10));
+        (json_int_t)id, "contest_id", db_col_text(st, 16), "full_name", db_col_text(st, 2), "phone",
+        erased ? json_null() : col_str(st, 3), "cccd", col_str(st, 4), "email", col_str(st, 5),
+        "unit", "id", db_col_text(st, 6), "name", db_col_text(st, 7), "block", col_str(st, 18),
+        "track", contest_track_name(sqlite3_column_int(st, 8)), "registered_at", col_iso(st, 11),
+        "disqualified_at", col_iso(st, 13), "disqualified_reason", col_str(st, 14), "erased_at",
+        col_iso(st, 15), "consent_at", col_iso(st, 10));
     if (full) {
         json_object_set_new(p, "consent_text", col_str(st, 9));
         json_object_set_new(p, "registered_from", col_str(st, 12));
@@ -195,11 +194,10 @@ json_t *people_export(db_conn *c, int64_t id, app_err *e)
     sqlite3_stmt *st = db_stmt(c, Q_PERSON_CERTS);
     sqlite3_bind_int64(st, 1, id);
     while (sqlite3_step(st) == SQLITE_ROW)
-        json_array_append_new(certs, json_pack("{s:s, s:I, s:o, s:o}", "number",
-                                               db_col_text(st, 0), "round_id",
-                                               (json_int_t)sqlite3_column_int64(st, 1),
-                                               "issued_at", col_iso(st, 2), "revoked_at",
-                                               col_iso(st, 3)));
+        json_array_append_new(certs,
+                              json_pack("{s:s, s:I, s:o, s:o}", "number", db_col_text(st, 0),
+                                        "round_id", (json_int_t)sqlite3_column_int64(st, 1),
+                                        "issued_at", col_iso(st, 2), "revoked_at", col_iso(st, 3)));
     db_done(st);
     return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o}", "format", "cchc-personal-data/1",
                      "exported_at", iso(clock_now_ms()), "participant", p, "attempts",
@@ -287,11 +285,10 @@ int people_disqualify(db_conn *c, int64_t id, int on, const char *reason, const 
     }
     json_t *unpublished = unpublish_for(c, id, contest_id);
     json_t *detail = json_pack(
-        "{s:{s:I}, s:s, s:{s:O, s:O}, s:{s:o, s:o}, s:o}", "target", "participant",
-        (json_int_t)id, "reason", reason, "before", "disqualified_at",
-        json_object_get(before, "disqualified_at"), "disqualified_reason",
-        json_object_get(before, "disqualified_reason"), "after", "disqualified_at",
-        on ? iso(now) : json_null(), "disqualified_reason",
+        "{s:{s:I}, s:s, s:{s:O, s:O}, s:{s:o, s:o}, s:o}", "target", "participant", (json_int_t)id,
+        "reason", reason, "before", "disqualified_at", json_object_get(before, "disqualified_at"),
+        "disqualified_reason", json_object_get(before, "disqualified_reason"), "after",
+        "disqualified_at", on ? iso(now) : json_null(), "disqualified_reason",
         on ? json_string(reason) : json_null(), "unpublished", json_incref(unpublished));
     json_decref(before);
     if (audit_json(c, actor, on ? "participant.disqualify" : "participant.reinstate", detail) !=
@@ -355,18 +352,18 @@ int people_erase(db_conn *c, int64_t id, const char *reason, const char *actor, 
         return -1;
     }
     /* Only which fields were erased goes to the log, never their values. */
-    json_t *detail = json_pack(
-        "{s:{s:I}, s:s, s:{s:n}, s:{s:o, s:s}, s:[s, s, s, s, s], s:i, s:O}", "target",
-        "participant", (json_int_t)id, "reason", reason, "before", "erased_at", "after",
-        "erased_at", iso(now), "full_name", name, "erased_fields", "full_name", "phone", "cccd",
-        "email", "created_ip", "sessions_ended", tokens, "certificates_deleted", certs);
+    json_t *detail = json_pack("{s:{s:I}, s:s, s:{s:n}, s:{s:o, s:s}, s:[s, s, s, s, s], s:i, s:O}",
+                               "target", "participant", (json_int_t)id, "reason", reason, "before",
+                               "erased_at", "after", "erased_at", iso(now), "full_name", name,
+                               "erased_fields", "full_name", "phone", "cccd", "email", "created_ip",
+                               "sessions_ended", tokens, "certificates_deleted", certs);
     if (audit_json(c, actor, "participant.erase", detail) != 0) {
         json_decref(certs);
         APP_ERR(e, 503, "unavailable", NULL, "Không ghi được nhật ký, thao tác chưa thực hiện");
         return -1;
     }
-    *out = json_pack("{s:I, s:s, s:o, s:o}", "id", (json_int_t)id, "full_name", name,
-                     "erased_at", iso(now), "certificates_deleted", certs);
+    *out = json_pack("{s:I, s:s, s:o, s:o}", "id", (json_int_t)id, "full_name", name, "erased_at",
+                     iso(now), "certificates_deleted", certs);
     return 0;
 }
 
@@ -446,17 +443,17 @@ int people_attempt_deadline(db_conn *c, int64_t attempt_id, int64_t deadline, in
         sqlite3_step(st);
         db_done(st);
     }
-    json_t *detail = json_pack(
-        "{s:{s:I, s:I, s:I}, s:s, s:{s:s, s:o, s:o}, s:{s:s, s:o}, s:b}", "target", "attempt",
-        (json_int_t)attempt_id, "participant", (json_int_t)participant, "round",
-        (json_int_t)round_id, "reason", reason, "before", "status", status_name(status),
-        "deadline_at", iso(old_deadline), "submitted_at", old_submitted, "after", "status",
-        "open", "deadline_at", iso(deadline), "round_unsettled", unsettled);
+    json_t *detail = json_pack("{s:{s:I, s:I, s:I}, s:s, s:{s:s, s:o, s:o}, s:{s:s, s:o}, s:b}",
+                               "target", "attempt", (json_int_t)attempt_id, "participant",
+                               (json_int_t)participant, "round", (json_int_t)round_id, "reason",
+                               reason, "before", "status", status_name(status), "deadline_at",
+                               iso(old_deadline), "submitted_at", old_submitted, "after", "status",
+                               "open", "deadline_at", iso(deadline), "round_unsettled", unsettled);
     if (audit_json(c, actor, reopen ? "attempt.reopen" : "attempt.extend", detail) != 0) {
         APP_ERR(e, 503, "unavailable", NULL, "Không ghi được nhật ký, thao tác chưa thực hiện");
         return -1;
     }
-    *out = json_pack("{s:I, s:s, s:o, s:I}", "attempt_id", (json_int_t)attempt_id, "status",
-                     "open", "deadline_at", iso(deadline), "deadline_ms", (json_int_t)deadline);
+    *out = json_pack("{s:I, s:s, s:o, s:I}", "attempt_id", (json_int_t)attempt_id, "status", "open",
+                     "deadline_at", iso(deadline), "deadline_ms", (json_int_t)deadline);
     return 0;
 }

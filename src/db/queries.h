@@ -52,12 +52,6 @@
     X(Q_UNITS_OF_CONTEST, "SELECT id, ukey, name, block, headcount FROM units " \
       "WHERE contest_id = ?1 ORDER BY position") \
     X(Q_UNIT_BY_KEY, "SELECT id FROM units WHERE contest_id = ?1 AND ukey = ?2") \
-    X(Q_UNIT_STATS, "SELECT u.ukey, u.name, u.block, u.headcount, " \
-      "(SELECT count(*) FROM participants p WHERE p.unit_id = u.id), " \
-      "(SELECT count(*) FROM attempts a JOIN participants p ON p.id = a.participant_id " \
-      "  WHERE p.unit_id = u.id AND a.status <> 0), " \
-      "(SELECT avg(r.score) FROM results r WHERE r.unit_id = u.id) " \
-      "FROM units u WHERE u.contest_id = ?1 ORDER BY u.position") \
     X(Q_ROUND_UPSERT, "INSERT INTO rounds(contest_id, rkey, title, position, opens_at, closes_at, " \
       "duration_ms, attempts_allowed, counting, shuffle_questions, shuffle_options, blueprint, " \
       "question_count, prediction_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, " \
@@ -114,8 +108,6 @@
     X(Q_RESULT_UPSERT_LAST, "INSERT INTO results(" RESULT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, " \
       "?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT(round_id, participant_id) DO UPDATE SET " \
       RESULT_UPDATE) \
-    X(Q_RESULTS_COUNT, "SELECT count(*) FROM results WHERE round_id = ?1 " \
-      "AND (?2 = 0 OR track = ?2)") \
     /* banks */ \
     X(Q_BANK_SAME_CONTENT, "SELECT id, version FROM banks WHERE bank_key = ?1 AND sha256 = ?2") \
     X(Q_BANK_NEXT_VERSION, "SELECT coalesce(max(version), 0) + 1 FROM banks WHERE bank_key = ?1") \
@@ -328,7 +320,6 @@
       "phone = 'erased:' || id, cccd = NULL, email = NULL, created_ip = NULL, erased_at = ?4 " \
       "WHERE id = ?1 AND erased_at IS NULL") \
     X(Q_PERSON_TOKENS_DELETE, "DELETE FROM participant_tokens WHERE participant_id = ?1") \
-    X(Q_PERSON_ROUNDS, "SELECT round_id FROM results WHERE participant_id = ?1") \
     X(Q_PERSON_CERTS, "SELECT number, round_id, issued_at, revoked_at FROM certificates " \
       "WHERE participant_id = ?1 ORDER BY id") \
     X(Q_PERSON_CERTS_DELETE, "DELETE FROM certificates WHERE participant_id = ?1") \

@@ -11,14 +11,14 @@
 
 struct export_sink {
     int xlsx;
-    FILE *f;              /* CSV */
-    int sheets;           /* CSV: sheets started */
-    lxw_workbook *wb;     /* XLSX */
+    FILE *f;          /* CSV */
+    int sheets;       /* CSV: sheets started */
+    lxw_workbook *wb; /* XLSX */
     lxw_worksheet *ws;
     lxw_format *head, *title, *dec, *pct, *time;
     int types[MAX_COLS];
     int ncols, col;
-    int64_t row, rows;    /* next row (XLSX), data rows written */
+    int64_t row, rows; /* next row (XLSX), data rows written */
     int first_data_row;
 };
 

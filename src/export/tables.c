@@ -103,7 +103,8 @@ static int results_sheet(db_conn *c, export_sink *s, int64_t round_id, int perso
     char title[800];
     snprintf(title, sizeof title, "Kết quả %s — %s (%s)", rtitle, ctitle,
              published ? "kết quả chính thức"
-                       : settled ? "đã chốt, chưa công bố" : "tạm thời, vòng thi chưa kết thúc");
+             : settled ? "đã chốt, chưa công bố"
+                       : "tạm thời, vòng thi chưa kết thúc");
     if (export_sheet(s, sheet ? sheet : EXPORT_SHEET_RESULTS, title, shown, ncols) != 0) {
         sqlite3_finalize(q);
         APP_ERR(e, 500, "internal", NULL, "Không tạo được trang tính");
@@ -166,12 +167,9 @@ int export_units(db_conn *c, export_sink *s, int64_t contest_id, app_err *e)
     }
     snprintf(title, sizeof title, "Tham gia theo đơn vị — %s", ctitle);
     static const export_col cols[] = {
-        {"Khối", COL_TEXT, 26},
-        {"Đơn vị", COL_TEXT, 38},
-        {"Biên chế", COL_INT, 10},
-        {"Số người dự thi", COL_INT, 11},
-        {"Tỷ lệ tham gia", COL_PCT, 10},
-        {"Số bài đã nộp", COL_INT, 11},
+        {"Khối", COL_TEXT, 26},           {"Đơn vị", COL_TEXT, 38},
+        {"Biên chế", COL_INT, 10},        {"Số người dự thi", COL_INT, 11},
+        {"Tỷ lệ tham gia", COL_PCT, 10},  {"Số bài đã nộp", COL_INT, 11},
         {"Điểm trung bình", COL_DEC, 10},
     };
     if (export_sheet(s, EXPORT_SHEET_UNITS, title, cols, 7) != 0) {
@@ -190,7 +188,8 @@ int export_units(db_conn *c, export_sink *s, int64_t contest_id, app_err *e)
             export_null(s);
         export_int(s, sqlite3_column_int64(st, 3));
         if (has_head)
-            export_num(s, (double)sqlite3_column_int64(st, 3) / (double)sqlite3_column_int64(st, 2));
+            export_num(s,
+                       (double)sqlite3_column_int64(st, 3) / (double)sqlite3_column_int64(st, 2));
         else
             export_null(s);
         export_int(s, sqlite3_column_int64(st, 4));
@@ -328,8 +327,7 @@ static const char *flag_label(const char *f)
     return f;
 }
 
-static int stats_rows(db_conn *c, export_sink *s, int64_t round_id, const char *rtitle,
-                      app_err *e)
+static int stats_rows(db_conn *c, export_sink *s, int64_t round_id, const char *rtitle, app_err *e)
 {
     json_t *j = stats_round(c, round_id, e);
     if (!j)
@@ -395,12 +393,15 @@ int export_stats(db_conn *c, export_sink *s, int64_t contest_id, int64_t round_i
     snprintf(title, sizeof title,
              "Thống kê câu hỏi — %s (độ dễ và độ phân biệt theo cách tính của Moodle)", ctitle);
     static const export_col cols[] = {
-        {"Vòng thi", COL_TEXT, 20},  {"Mã câu", COL_TEXT, 12},   {"Nhóm", COL_TEXT, 14},
-        {"Độ khó", COL_TEXT, 10},    {"Câu hỏi", COL_TEXT, 60},  {"Số lượt", COL_INT, 9},
-        {"Độ dễ (%)", COL_DEC, 9},   {"Độ phân biệt", COL_DEC, 10},
-        {"Bỏ trống", COL_PCT, 9},    {"A", COL_PCT, 8},          {"B", COL_PCT, 8},
-        {"C", COL_PCT, 8},           {"D", COL_PCT, 8},          {"E", COL_PCT, 8},
-        {"F", COL_PCT, 8},           {"Đáp án", COL_TEXT, 8},    {"Cảnh báo", COL_TEXT, 30},
+        {"Vòng thi", COL_TEXT, 20}, {"Mã câu", COL_TEXT, 12},
+        {"Nhóm", COL_TEXT, 14},     {"Độ khó", COL_TEXT, 10},
+        {"Câu hỏi", COL_TEXT, 60},  {"Số lượt", COL_INT, 9},
+        {"Độ dễ (%)", COL_DEC, 9},  {"Độ phân biệt", COL_DEC, 10},
+        {"Bỏ trống", COL_PCT, 9},   {"A", COL_PCT, 8},
+        {"B", COL_PCT, 8},          {"C", COL_PCT, 8},
+        {"D", COL_PCT, 8},          {"E", COL_PCT, 8},
+        {"F", COL_PCT, 8},          {"Đáp án", COL_TEXT, 8},
+        {"Cảnh báo", COL_TEXT, 30},
     };
     if (export_sheet(s, EXPORT_SHEET_STATS, title, cols, 17) != 0) {
         APP_ERR(e, 500, "internal", NULL, "Không tạo được trang tính");
@@ -483,7 +484,8 @@ int export_workbook(db_conn *c, export_sink *s, int64_t contest_id, int personal
         if (results_sheet(c, s, ids[i], personal, sheet, 1, e) != 0)
             return -1;
     }
-    if (export_units(c, s, contest_id, e) != 0 || export_prizes(c, s, contest_id, personal, e) != 0 ||
+    if (export_units(c, s, contest_id, e) != 0 ||
+        export_prizes(c, s, contest_id, personal, e) != 0 ||
         export_stats(c, s, contest_id, 0, e) != 0 || export_days(c, s, contest_id, e) != 0)
         return -1;
     return 0;

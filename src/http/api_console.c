@@ -110,7 +110,7 @@ static json_t *iso(int64_t ms)
 static json_t *col_iso(sqlite3_stmt *st, int i)
 {
     return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null()
-                                                      : iso(sqlite3_column_int64(st, i));
+                                                     : iso(sqlite3_column_int64(st, i));
 }
 
 /* A write: the handler's context and the JSON the job replies with. */
@@ -211,8 +211,9 @@ void h_console_contest(req *r)
     json_t *cert = json_object_get(doc, "certificate");
     if (json_is_object(cert) && json_string_length(json_object_get(cert, "signer_name")) == 0)
         json_object_del(cert, "signer_name");
-    if (json_is_object(cert) && strcmp(json_string_value(json_object_get(cert, "who")) ?
-                                           json_string_value(json_object_get(cert, "who")) : "",
+    if (json_is_object(cert) && strcmp(json_string_value(json_object_get(cert, "who"))
+                                           ? json_string_value(json_object_get(cert, "who"))
+                                           : "",
                                        "min_score") != 0)
         json_object_del(cert, "min_score");
     json_t *banks = json_array();
@@ -265,8 +266,7 @@ void h_console_contest(req *r)
                                sqlite3_column_int(st, 6), "counting",
                                sqlite3_column_int(st, 7) == COUNT_LAST ? "last" : "best",
                                "shuffle_questions", sqlite3_column_int(st, 8), "shuffle_options",
-                               sqlite3_column_int(st, 9), "blueprint",
-                               bp ? bp : json_array());
+                               sqlite3_column_int(st, 9), "blueprint", bp ? bp : json_array());
         if (sqlite3_column_type(st, 12) != SQLITE_NULL)
             json_object_set_new(rd, "prediction", json_string(db_col_text(st, 12)));
         if (sqlite3_column_type(st, 13) != SQLITE_NULL)
@@ -276,7 +276,9 @@ void h_console_contest(req *r)
             meta, json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:I, s:I}", "id",
                             (json_int_t)sqlite3_column_int64(st, 0), "key", db_col_text(st, 1),
                             "title", db_col_text(st, 2), "status",
-                            now < opens ? "upcoming" : now < closes ? "open" : "closed",
+                            now < opens    ? "upcoming"
+                            : now < closes ? "open"
+                                           : "closed",
                             "settled_at", col_iso(st, 14), "published_at", col_iso(st, 15),
                             "freeze_at", col_iso(st, 13), "perfect_count",
                             sqlite3_column_type(st, 16) == SQLITE_NULL
@@ -290,10 +292,10 @@ void h_console_contest(req *r)
     sqlite3_bind_int64(st, 1, id);
     json_t *published = sqlite3_step(st) == SQLITE_ROW ? col_iso(st, 0) : json_null();
     db_done(st);
-    reply_json_new(r, 200, json_pack("{s:o, s:I, s:o, s:o, s:o, s:I}", "contest", doc, "db_id",
-                                     (json_int_t)id, "rounds", meta, "banks", bank_meta,
-                                     "published_at", published, "server_time_ms",
-                                     (json_int_t)now));
+    reply_json_new(r, 200,
+                   json_pack("{s:o, s:I, s:o, s:o, s:o, s:I}", "contest", doc, "db_id",
+                             (json_int_t)id, "rounds", meta, "banks", bank_meta, "published_at",
+                             published, "server_time_ms", (json_int_t)now));
 }
 
 /* Adds bank_id's question counts to counts (keyed "category|difficulty|track"). */
@@ -312,12 +314,12 @@ static void add_counts(db_conn *c, int64_t bank_id, json_t *counts)
                                              sqlite3_column_int64(st, 4)));
             continue;
         }
-        json_object_set_new(
-            counts, key,
-            json_pack("{s:s, s:s, s:s, s:s, s:I}", "category", db_col_text(st, 0), "title",
-                      db_col_text(st, 1), "difficulty", difficulty_names[d >= 0 && d <= 3 ? d : 0],
-                      "track", t == 0 ? "both" : contest_track_name(t), "count",
-                      (json_int_t)sqlite3_column_int64(st, 4)));
+        json_object_set_new(counts, key,
+                            json_pack("{s:s, s:s, s:s, s:s, s:I}", "category", db_col_text(st, 0),
+                                      "title", db_col_text(st, 1), "difficulty",
+                                      difficulty_names[d >= 0 && d <= 3 ? d : 0], "track",
+                                      t == 0 ? "both" : contest_track_name(t), "count",
+                                      (json_int_t)sqlite3_column_int64(st, 4)));
     }
     db_done(st);
 }
@@ -391,12 +393,11 @@ void h_question_counts(req *r)
     size_t i;
     json_t *b;
     json_array_foreach(banks, i, b)
-    add_counts(c, json_integer_value(json_object_get(b, "bank_id")), counts);
+        add_counts(c, json_integer_value(json_object_get(b, "bank_id")), counts);
     json_t *rows = json_array();
     const char *k;
     json_t *v;
-    json_object_foreach(counts, k, v)
-    json_array_append(rows, v);
+    json_object_foreach(counts, k, v) json_array_append(rows, v);
     json_decref(counts);
     reply_json_new(r, 200, json_pack("{s:o, s:o}", "banks", banks, "counts", rows));
 }
@@ -447,8 +448,9 @@ void h_console_bank_questions(req *r)
                             sqlite3_column_int(st, 11), "line", sqlite3_column_int(st, 12)));
     }
     db_done(st);
-    reply_json_new(r, 200, json_pack("{s:o, s:o, s:i, s:i}", "bank", bank, "questions", list,
-                                     "limit", limit, "offset", offset));
+    reply_json_new(r, 200,
+                   json_pack("{s:o, s:o, s:i, s:i}", "bank", bank, "questions", list, "limit",
+                             limit, "offset", offset));
 }
 
 void h_users(req *r)
@@ -626,8 +628,9 @@ static void attempt_deadline(req *r, int reopen)
                json_integer_value(m) <= 24 * 60) {
         when = now + json_integer_value(m) * 60000;
     } else {
-        reply_error(r, 400, "validation", "minutes",
-                    "Cần thời hạn mới: deadline (thời điểm) hoặc minutes (1–1440 phút kể từ bây giờ)");
+        reply_error(
+            r, 400, "validation", "minutes",
+            "Cần thời hạn mới: deadline (thời điểm) hoặc minutes (1–1440 phút kể từ bây giờ)");
         return;
     }
     write_ctx *x = write_ctx_new(r, req_param_id(r, 0), reason);
@@ -676,10 +679,10 @@ void h_audit(req *r)
                                               detail ? detail : json_string(db_col_text(st, 4))));
     }
     db_done(st);
-    reply_json_new(r, 200, json_pack("{s:o, s:o}", "entries", list, "next_before",
-                                     (int)json_array_size(list) == limit && last
-                                         ? json_integer(last)
-                                         : json_null()));
+    reply_json_new(
+        r, 200,
+        json_pack("{s:o, s:o}", "entries", list, "next_before",
+                  (int)json_array_size(list) == limit && last ? json_integer(last) : json_null()));
 }
 
 /* ---- live boards ---- */
@@ -736,8 +739,8 @@ void h_console_contest_board(req *r)
     if (track < 0)
         return;
     app_err e;
-    json_t *j = board_contest_view(db_reader(), r->params[0], track, limit, offset,
-                                   clock_now_ms(), BOARD_STAFF, &e);
+    json_t *j = board_contest_view(db_reader(), r->params[0], track, limit, offset, clock_now_ms(),
+                                   BOARD_STAFF, &e);
     if (!j)
         reply_app_err(r, &e);
     else
@@ -864,8 +867,8 @@ void h_contest_prizes(req *r)
         if (l)
             json_array_append_new(lists, l);
     }
-    reply_json_new(r, 200, json_pack("{s:o, s:o}", "lists", lists, "config",
-                                     prize_config_get(c, cid)));
+    reply_json_new(r, 200,
+                   json_pack("{s:o, s:o}", "lists", lists, "config", prize_config_get(c, cid)));
 }
 
 void h_prize_list(req *r)
@@ -886,8 +889,9 @@ static int review_run(req *r, db_conn *c)
         reply_app_err(r, &e);
         return -1;
     }
-    reply_json_new(r, 200, json_pack("{s:I, s:s}", "id", (json_int_t)x->id, "status",
-                                     x->flag ? "struck" : "confirmed"));
+    reply_json_new(r, 200,
+                   json_pack("{s:I, s:s}", "id", (json_int_t)x->id, "status",
+                             x->flag ? "struck" : "confirmed"));
     return 0;
 }
 
@@ -1039,7 +1043,7 @@ static void file_close(void *cls)
 
 enum { EX_RESULTS, EX_UNITS, EX_PRIZES, EX_STATS, EX_DAYS, EX_ALL };
 static const char *const export_kinds[] = {"results", "units", "prizes", "stats", "days", "all"};
-static const char *const export_files[] = {"ket-qua", "don-vi", "giai-thuong",
+static const char *const export_files[] = {"ket-qua",          "don-vi",    "giai-thuong",
                                            "thong-ke-cau-hoi", "theo-ngay", "tong-hop"};
 
 typedef struct export_ctx {

@@ -581,6 +581,20 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 /* ---- running ---- */
 
+/* libmicrohttpd's own messages, into the log. A client that goes away from a
+ * stream (an event stream viewer closing the page) is no error. */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    msg[strcspn(msg, "\n")] = '\0';
+    if (strstr(msg, "socket is no longer available") || strstr(msg, "Socket disconnected"))
+        log_debug("http: %s", msg);
+    else
+        log_warn("http: %s", msg);
+}
+
 static volatile sig_atomic_t g_stop;
 
 static void on_signal(int sig)
@@ -614,6 +628,7 @@ int server_run(const server_config *cfg)
                      MHD_USE_ERROR_LOG | MHD_USE_TURBO;
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, (uint16_t)cfg->port, NULL, NULL, on_request, NULL,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
         MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_CONNECTION_LIMIT, cfg->conn_limit ? cfg->conn_limit : 20000u,

@@ -92,13 +92,14 @@ static blob *compute(const sse_key *k)
     db_conn *c = db_reader();
     int64_t now = clock_now_ms();
     int view = k->staff ? BOARD_STAFF : BOARD_PUBLIC;
+    int limit = k->staff ? SSE_BOARD_LIMIT_STAFF : SSE_BOARD_LIMIT_PUBLIC;
     app_err e;
     json_t *out = json_object();
     json_t *board = NULL;
     if (c && k->scope == SSE_ROUND)
-        board = board_round_view(c, k->round_id, k->track, SSE_BOARD_LIMIT, 0, now, view, &e);
+        board = board_round_view(c, k->round_id, k->track, limit, 0, now, view, &e);
     else if (c)
-        board = board_contest_view(c, k->contest, k->track, SSE_BOARD_LIMIT, 0, now, view, &e);
+        board = board_contest_view(c, k->contest, k->track, limit, 0, now, view, &e);
     if (board)
         json_object_set_new(out, "board", board);
     else

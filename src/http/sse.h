@@ -15,17 +15,18 @@
 
 #include "http/http.h"
 
-#define SSE_INTERVAL_MS 500
-#define SSE_BOARD_LIMIT 100
+#define SSE_INTERVAL_MS 1000     /* at most one fan-out a second: a change shows within ~1.1 s */
+#define SSE_BOARD_LIMIT_PUBLIC 50 /* the public page's first page */
+#define SSE_BOARD_LIMIT_STAFF 100
 
 enum { SSE_ROUND = 0, SSE_CONTEST = 1 };
 
 typedef struct sse_key {
-    int scope;           /* SSE_ROUND or SSE_CONTEST */
-    int64_t round_id;    /* SSE_ROUND */
-    char contest[72];    /* SSE_CONTEST: the contest's key */
-    int track;           /* 0: all */
-    int staff;           /* 1: the judges' view (not frozen; contests add the unit table) */
+    int scope;        /* SSE_ROUND or SSE_CONTEST */
+    int64_t round_id; /* SSE_ROUND */
+    char contest[72]; /* SSE_CONTEST: the contest's key */
+    int track;        /* 0: all */
+    int staff;        /* 1: the judges' view (not frozen; contests add the unit table) */
 } sse_key;
 
 /* Answers r with an event stream for key (the caller checked that the board

@@ -34,7 +34,7 @@ static json_t *iso(int64_t ms)
 static json_t *iso_or_null(sqlite3_stmt *st, int col)
 {
     return sqlite3_column_type(st, col) == SQLITE_NULL ? json_null()
-                                                        : iso(sqlite3_column_int64(st, col));
+                                                       : iso(sqlite3_column_int64(st, col));
 }
 
 json_t *board_round(db_conn *c, int64_t round_id, int track, int limit, int offset, int64_t now,
@@ -140,14 +140,13 @@ json_t *board_round_view(db_conn *c, int64_t round_id, int track, int limit, int
         json_t *pe = sqlite3_column_type(q, 8) == SQLITE_NULL || provisional
                          ? json_null()
                          : json_integer(sqlite3_column_int64(q, 8));
-        json_t *row =
-            json_pack("{s:i, s:s, s:s, s:s, s:i, s:i, s:i, s:I, s:o, s:o}", "rank", ++rank,
-                      "name", db_col_text(q, 0), "unit", db_col_text(q, 1), "track",
-                      contest_track_name(sqlite3_column_int(q, 2)), "score",
-                      sqlite3_column_int(q, 3), "max_score", sqlite3_column_int(q, 4), "correct",
-                      sqlite3_column_int(q, 5), "duration_ms",
-                      (json_int_t)sqlite3_column_int64(q, 6), "submitted_at",
-                      iso(sqlite3_column_int64(q, 7)), "prediction_error", pe);
+        json_t *row = json_pack("{s:i, s:s, s:s, s:s, s:i, s:i, s:i, s:I, s:o, s:o}", "rank",
+                                ++rank, "name", db_col_text(q, 0), "unit", db_col_text(q, 1),
+                                "track", contest_track_name(sqlite3_column_int(q, 2)), "score",
+                                sqlite3_column_int(q, 3), "max_score", sqlite3_column_int(q, 4),
+                                "correct", sqlite3_column_int(q, 5), "duration_ms",
+                                (json_int_t)sqlite3_column_int64(q, 6), "submitted_at",
+                                iso(sqlite3_column_int64(q, 7)), "prediction_error", pe);
         if (view == BOARD_STAFF)
             json_object_set_new(row, "participant_id", json_integer(sqlite3_column_int64(q, 9)));
         json_array_append_new(entries, row);
@@ -164,10 +163,9 @@ json_t *board_round_view(db_conn *c, int64_t round_id, int track, int limit, int
         json_array_append_new(ranking, json_string(rank_key_name(s.ranking.keys[i])));
     json_t *out = json_pack("{s:I, s:b, s:o, s:I, s:o, s:b, s:o, s:b, s:o}", "round_id",
                             (json_int_t)round_id, "provisional", provisional, "perfect_count",
-                            has_perfect && !frozen ? json_integer(perfect) : json_null(),
-                            "total", (json_int_t)total, "ranking", ranking, "frozen", frozen,
-                            "freeze_at", freeze_json, "official", published, "published_at",
-                            published_json);
+                            has_perfect && !frozen ? json_integer(perfect) : json_null(), "total",
+                            (json_int_t)total, "ranking", ranking, "frozen", frozen, "freeze_at",
+                            freeze_json, "official", published, "published_at", published_json);
     if (view == BOARD_STAFF) {
         json_object_set_new(out, "public_frozen", json_boolean(frozen_now));
         json_object_set_new(out, "settled", json_boolean(settled));
@@ -179,8 +177,7 @@ json_t *board_round_view(db_conn *c, int64_t round_id, int track, int limit, int
 json_t *board_contest(db_conn *c, const char *contest_key, int track, int limit, int offset,
                       app_err *e)
 {
-    return board_contest_view(c, contest_key, track, limit, offset, clock_now_ms(), BOARD_STAFF,
-                              e);
+    return board_contest_view(c, contest_key, track, limit, offset, clock_now_ms(), BOARD_STAFF, e);
 }
 
 /* The public contest board while a round is frozen cannot come from the
@@ -291,13 +288,12 @@ static json_t *frozen_page(db_conn *c, int64_t cid, int track, int sum, const ch
         sqlite3_bind_int64(st, 1, rows[i].pid);
         if (sqlite3_step(st) == SQLITE_ROW)
             json_array_append_new(
-                entries, json_pack("{s:I, s:s, s:s, s:s, s:i, s:i, s:I, s:o}", "rank",
-                                   (json_int_t)i + 1, "name", db_col_text(st, 0), "unit",
-                                   db_col_text(st, 1), "track",
-                                   contest_track_name(sqlite3_column_int(st, 2)), "score",
-                                   rows[i].score, "rounds_counted", rows[i].rounds,
-                                   "duration_ms", (json_int_t)rows[i].dur, "last_submitted_at",
-                                   iso(rows[i].last)));
+                entries,
+                json_pack("{s:I, s:s, s:s, s:s, s:i, s:i, s:I, s:o}", "rank", (json_int_t)i + 1,
+                          "name", db_col_text(st, 0), "unit", db_col_text(st, 1), "track",
+                          contest_track_name(sqlite3_column_int(st, 2)), "score", rows[i].score,
+                          "rounds_counted", rows[i].rounds, "duration_ms", (json_int_t)rows[i].dur,
+                          "last_submitted_at", iso(rows[i].last)));
         db_done(st);
     }
     pthread_mutex_unlock(&FZ.mu);
@@ -369,13 +365,13 @@ json_t *board_contest_view(db_conn *c, const char *contest_key, int track, int l
         entries = json_array();
         int rank = offset;
         while (sqlite3_step(q) == SQLITE_ROW) {
-            json_t *row = json_pack(
-                "{s:i, s:s, s:s, s:s, s:i, s:i, s:I, s:o}", "rank", ++rank, "name",
-                db_col_text(q, 0), "unit", db_col_text(q, 1), "track",
-                contest_track_name(sqlite3_column_int(q, 2)), "score", sqlite3_column_int(q, 3),
-                "rounds_counted", sqlite3_column_int(q, 4), "duration_ms",
-                (json_int_t)sqlite3_column_int64(q, 5), "last_submitted_at",
-                iso(sqlite3_column_int64(q, 6)));
+            json_t *row =
+                json_pack("{s:i, s:s, s:s, s:s, s:i, s:i, s:I, s:o}", "rank", ++rank, "name",
+                          db_col_text(q, 0), "unit", db_col_text(q, 1), "track",
+                          contest_track_name(sqlite3_column_int(q, 2)), "score",
+                          sqlite3_column_int(q, 3), "rounds_counted", sqlite3_column_int(q, 4),
+                          "duration_ms", (json_int_t)sqlite3_column_int64(q, 5),
+                          "last_submitted_at", iso(sqlite3_column_int64(q, 6)));
             if (view == BOARD_STAFF)
                 json_object_set_new(row, "participant_id",
                                     json_integer(sqlite3_column_int64(q, 7)));
@@ -405,10 +401,10 @@ json_t *board_units(db_conn *c, const char *contest_key, app_err *e)
         int has_head = sqlite3_column_type(st, 3) != SQLITE_NULL;
         int64_t head = sqlite3_column_int64(st, 3);
         int64_t participants = sqlite3_column_int64(st, 4);
-        json_t *avg = sqlite3_column_type(st, 6) == SQLITE_NULL
-                          ? json_null()
-                          : json_real((double)(int64_t)(sqlite3_column_double(st, 6) * 100 + 0.5) /
-                                      100.0);
+        json_t *avg =
+            sqlite3_column_type(st, 6) == SQLITE_NULL
+                ? json_null()
+                : json_real((double)(int64_t)(sqlite3_column_double(st, 6) * 100 + 0.5) / 100.0);
         json_t *rate =
             has_head && head > 0
                 ? json_real((double)(int64_t)((double)participants * 10000 / (double)head + 0.5) /

@@ -6,8 +6,8 @@
 static _Atomic uint64_t g_version = 1;
 static int g_dirty; /* writer thread only */
 
-static const char *const watched[] = {"attempts", "participants", "rounds", "contests",
-                                      "unit_agg", "results_prefreeze"};
+static const char *const watched[] = {"attempts", "participants", "rounds",
+                                      "contests", "unit_agg",     "results_prefreeze"};
 
 static void on_update(void *arg, int op, const char *db, const char *table, sqlite3_int64 rowid)
 {

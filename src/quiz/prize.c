@@ -20,9 +20,8 @@ static int same_key(const prize_cand *a, const prize_cand *b, int k)
     return a->key[k] == b->key[k];
 }
 
-int prize_allocate(const prize_cand *cands, int n, int nkeys, const prize_tier *tiers,
-                   int ntiers, prize_award *awards, int max_awards, prize_tie *ties,
-                   int max_ties, int *nties)
+int prize_allocate(const prize_cand *cands, int n, int nkeys, const prize_tier *tiers, int ntiers,
+                   prize_award *awards, int max_awards, prize_tie *ties, int max_ties, int *nties)
 {
     int na = 0;
     int tier = 0, left = ntiers > 0 ? tiers[0].count : 0;
@@ -68,8 +67,8 @@ static json_t *config_default(unsigned tracks)
     (void)tracks;
     return json_pack("{s:{s:b, s:[{s:s, s:i}, {s:s, s:i}, {s:s, s:i}, {s:s, s:i}]},"
                      " s:[{s:s, s:s, s:b, s:i}, {s:s, s:s, s:b, s:i}]}",
-                     "individual", "per_track", 1, "tiers", "name", "Giải Nhất", "count", 1,
-                     "name", "Giải Nhì", "count", 2, "name", "Giải Ba", "count", 3, "name",
+                     "individual", "per_track", 1, "tiers", "name", "Giải Nhất", "count", 1, "name",
+                     "Giải Nhì", "count", 2, "name", "Giải Ba", "count", 3, "name",
                      "Giải Khuyến khích", "count", 10, "units", "name",
                      "Giải tập thể: tỷ lệ tham gia cao nhất", "rule", "participation_rate",
                      "per_block", 1, "count", 1, "name", "Giải tập thể: nhiều người dự thi nhất",
@@ -163,7 +162,8 @@ static int config_check(json_t *cfg, app_err *e)
         if (check_count(json_object_get(v, "count"), f, e) != 0)
             return -1;
         const char *rule = json_string_value(json_object_get(v, "rule"));
-        if (!rule || (strcmp(rule, "participation_rate") != 0 && strcmp(rule, "participants") != 0)) {
+        if (!rule ||
+            (strcmp(rule, "participation_rate") != 0 && strcmp(rule, "participants") != 0)) {
             snprintf(f, sizeof f, "units[%zu].rule", i);
             APP_ERR(e, 400, "validation", f, "rule phải là participation_rate hoặc participants");
             return -1;
@@ -172,8 +172,8 @@ static int config_check(json_t *cfg, app_err *e)
     return 0;
 }
 
-int prize_config_set(db_conn *c, int64_t contest_id, json_t *config, const char *actor,
-                     int64_t now, app_err *e)
+int prize_config_set(db_conn *c, int64_t contest_id, json_t *config, const char *actor, int64_t now,
+                     app_err *e)
 {
     if (config_check(config, e) != 0)
         return -1;
@@ -258,17 +258,17 @@ static void cand_free(cand_list *l)
 }
 
 /* Runs the allocation for one group and writes its entries and ties. */
-static int write_group(db_conn *c, int64_t list_id, const char *kind, const char *grp,
-                       cand_list *l, int nkeys, const char *const *key_names,
-                       const prize_tier *tiers, int ntiers, json_t *ties_out)
+static int write_group(db_conn *c, int64_t list_id, const char *kind, const char *grp, cand_list *l,
+                       int nkeys, const char *const *key_names, const prize_tier *tiers, int ntiers,
+                       json_t *ties_out)
 {
     prize_award *aw = calloc(PRIZE_MAX_WINNERS, sizeof *aw);
     prize_tie ties[256];
     int nties = 0;
     if (!aw)
         return -1;
-    int na = prize_allocate(l->c, l->n, nkeys, tiers, ntiers, aw, PRIZE_MAX_WINNERS, ties, 256,
-                            &nties);
+    int na =
+        prize_allocate(l->c, l->n, nkeys, tiers, ntiers, aw, PRIZE_MAX_WINNERS, ties, 256, &nties);
     int is_unit = strcmp(kind, "unit") == 0;
     int rc = 0;
     for (int i = 0; i < na && rc == 0; i++) {
@@ -305,12 +305,12 @@ static int write_group(db_conn *c, int64_t list_id, const char *kind, const char
         }
         json_array_append_new(
             ties_out,
-            json_pack("{s:s, s:s, s:{s:I, s:i}, s:{s:I, s:i}, s:s, s:o, s:o, s:b}",
-                      "kind", kind, "group", grp, "a", is_unit ? "unit_id" : "participant_id",
+            json_pack("{s:s, s:s, s:{s:I, s:i}, s:{s:I, s:i}, s:s, s:o, s:o, s:b}", "kind", kind,
+                      "group", grp, "a", is_unit ? "unit_id" : "participant_id",
                       (json_int_t)l->c[x->a].id, "rank", x->a + 1, "b",
                       is_unit ? "unit_id" : "participant_id", (json_int_t)l->c[x->b].id, "rank",
-                      x->b + 1, "decided_by", k >= 0 ? key_names[k] : "unresolved", "a_value",
-                      va, "b_value", vb, "boundary", x->boundary));
+                      x->b + 1, "decided_by", k >= 0 ? key_names[k] : "unresolved", "a_value", va,
+                      "b_value", vb, "boundary", x->boundary));
     }
     free(aw);
     return rc;
@@ -381,19 +381,18 @@ static int round_candidates(db_conn *c, int64_t round_id, int track, const conte
             pc.null[k] = sqlite3_column_type(q, col) == SQLITE_NULL;
             pc.key[k] = sqlite3_column_int64(q, col);
         }
-        json_t *d = json_pack("{s:i, s:i, s:i, s:o, s:o, s:I, s:I, s:I}", "score",
-                              sqlite3_column_int(q, 1), "max_score", sqlite3_column_int(q, 6),
-                              "correct", sqlite3_column_int(q, 7), "prediction",
-                              sqlite3_column_type(q, 8) == SQLITE_NULL
-                                  ? json_null()
-                                  : json_integer(sqlite3_column_int64(q, 8)),
-                              "prediction_error",
-                              sqlite3_column_type(q, 2) == SQLITE_NULL
-                                  ? json_null()
-                                  : json_integer(sqlite3_column_int64(q, 2)),
-                              "submitted_at_ms", (json_int_t)sqlite3_column_int64(q, 3),
-                              "duration_ms", (json_int_t)sqlite3_column_int64(q, 4),
-                              "attempt_id", (json_int_t)sqlite3_column_int64(q, 5));
+        json_t *d = json_pack(
+            "{s:i, s:i, s:i, s:o, s:o, s:I, s:I, s:I}", "score", sqlite3_column_int(q, 1),
+            "max_score", sqlite3_column_int(q, 6), "correct", sqlite3_column_int(q, 7),
+            "prediction",
+            sqlite3_column_type(q, 8) == SQLITE_NULL ? json_null()
+                                                     : json_integer(sqlite3_column_int64(q, 8)),
+            "prediction_error",
+            sqlite3_column_type(q, 2) == SQLITE_NULL ? json_null()
+                                                     : json_integer(sqlite3_column_int64(q, 2)),
+            "submitted_at_ms", (json_int_t)sqlite3_column_int64(q, 3), "duration_ms",
+            (json_int_t)sqlite3_column_int64(q, 4), "attempt_id",
+            (json_int_t)sqlite3_column_int64(q, 5));
         if (cand_push(out, &pc, d) != 0)
             break;
     }
@@ -430,9 +429,9 @@ static int contest_candidates(db_conn *c, int64_t contest_id, int track, int sum
             continue;
         pc.key[0] = sqlite3_column_int64(q, 1);
         pc.key[1] = sqlite3_column_int64(q, 2);
-        json_t *d = json_pack("{s:i, s:I, s:i}", "score", sqlite3_column_int(q, 1),
-                              "last_submitted_at_ms", (json_int_t)sqlite3_column_int64(q, 2),
-                              "rounds", sqlite3_column_int(q, 3));
+        json_t *d =
+            json_pack("{s:i, s:I, s:i}", "score", sqlite3_column_int(q, 1), "last_submitted_at_ms",
+                      (json_int_t)sqlite3_column_int64(q, 2), "rounds", sqlite3_column_int(q, 3));
         if (cand_push(out, &pc, d) != 0)
             break;
     }
@@ -542,14 +541,13 @@ static int unit_prizes(db_conn *c, int64_t contest_id, int64_t list_id, json_t *
                 pc.key[1] = is_rate ? units[i].participants : r6;
                 pc.key[2] = a2;
                 pc.null[2] = !units[i].has_avg;
-                json_t *d = json_pack("{s:I, s:o, s:o, s:o}", "participants",
-                                      (json_int_t)units[i].participants, "headcount",
-                                      units[i].headcount ? json_integer(units[i].headcount)
-                                                         : json_null(),
-                                      "participation_rate",
-                                      units[i].has_rate ? json_real(units[i].rate) : json_null(),
-                                      "average_score",
-                                      units[i].has_avg ? json_real(units[i].avg) : json_null());
+                json_t *d = json_pack(
+                    "{s:I, s:o, s:o, s:o}", "participants", (json_int_t)units[i].participants,
+                    "headcount",
+                    units[i].headcount ? json_integer(units[i].headcount) : json_null(),
+                    "participation_rate",
+                    units[i].has_rate ? json_real(units[i].rate) : json_null(), "average_score",
+                    units[i].has_avg ? json_real(units[i].avg) : json_null());
                 if (cand_push(&l, &pc, d) != 0)
                     break;
             }
@@ -591,8 +589,8 @@ static int load_struck(db_conn *c, int64_t list_id, struck_set *s)
     return 0;
 }
 
-int prize_propose(db_conn *c, int64_t contest_id, int64_t round_id, const char *actor,
-                  int64_t now, int64_t *list_id, app_err *e)
+int prize_propose(db_conn *c, int64_t contest_id, int64_t round_id, const char *actor, int64_t now,
+                  int64_t *list_id, app_err *e)
 {
     contest_settings s;
     if (contest_settings_load(c, contest_id, &s) != 0) {
@@ -694,10 +692,10 @@ int prize_propose(db_conn *c, int64_t contest_id, int64_t round_id, const char *
         free(text);
     }
     if (rc == 0) {
-        json_t *detail = json_pack("{s:{s:I, s:I, s:I}, s:O, s:I}", "target", "contest",
-                                   (json_int_t)contest_id, "round", (json_int_t)round_id,
-                                   "prize_list", (json_int_t)id, "config", cfg, "ties",
-                                   (json_int_t)json_array_size(ties));
+        json_t *detail =
+            json_pack("{s:{s:I, s:I, s:I}, s:O, s:I}", "target", "contest", (json_int_t)contest_id,
+                      "round", (json_int_t)round_id, "prize_list", (json_int_t)id, "config", cfg,
+                      "ties", (json_int_t)json_array_size(ties));
         rc = audit_json(c, actor, "prize.propose", detail);
     }
     json_decref(ties);
@@ -767,14 +765,12 @@ json_t *prize_list_json(db_conn *c, int64_t list_id, int personal, app_err *e)
     }
     int64_t round_id = sqlite3_column_int64(st, 2);
     json_t *ties = json_loads(db_col_text(st, 5), 0, NULL);
-    json_t *out = json_pack("{s:I, s:I, s:o, s:o, s:s, s:o, s:o}", "id", (json_int_t)list_id,
-                            "contest_id", (json_int_t)sqlite3_column_int64(st, 1), "round_id",
-                            round_id ? json_integer(round_id) : json_null(), "proposed_at",
-                            iso_col(st, 3), "proposed_by", db_col_text(st, 4), "published_at",
-                            iso_col(st, 6), "published_by",
-                            sqlite3_column_type(st, 7) == SQLITE_NULL
-                                ? json_null()
-                                : json_string(db_col_text(st, 7)));
+    json_t *out = json_pack(
+        "{s:I, s:I, s:o, s:o, s:s, s:o, s:o}", "id", (json_int_t)list_id, "contest_id",
+        (json_int_t)sqlite3_column_int64(st, 1), "round_id",
+        round_id ? json_integer(round_id) : json_null(), "proposed_at", iso_col(st, 3),
+        "proposed_by", db_col_text(st, 4), "published_at", iso_col(st, 6), "published_by",
+        sqlite3_column_type(st, 7) == SQLITE_NULL ? json_null() : json_string(db_col_text(st, 7)));
     db_done(st);
     json_t *entries = json_array();
     int pending = 0;
@@ -784,32 +780,33 @@ json_t *prize_list_json(db_conn *c, int64_t list_id, int personal, app_err *e)
         int status = sqlite3_column_int(st, 10);
         pending += status == 0;
         json_t *detail = json_loads(db_col_text(st, 8), 0, NULL);
-        json_t *en = json_pack(
-            "{s:I, s:s, s:s, s:i, s:s, s:i, s:o, s:o, s:s, s:o, s:o, s:o}", "id",
-            (json_int_t)sqlite3_column_int64(st, 0), "kind", db_col_text(st, 1), "group",
-            db_col_text(st, 2), "tier", sqlite3_column_int(st, 3), "tier_name",
-            db_col_text(st, 4), "rank", sqlite3_column_int(st, 5), "detail",
-            detail ? detail : json_object(), "decided_by",
-            sqlite3_column_type(st, 9) == SQLITE_NULL ? json_null()
-                                                       : json_string(db_col_text(st, 9)),
-            "status", status_names[status < 0 || status > 2 ? 0 : status], "reason",
-            sqlite3_column_type(st, 11) == SQLITE_NULL ? json_null()
-                                                        : json_string(db_col_text(st, 11)),
-            "reviewed_by",
-            sqlite3_column_type(st, 12) == SQLITE_NULL ? json_null()
-                                                        : json_string(db_col_text(st, 12)),
-            "reviewed_at", iso_col(st, 13));
+        json_t *en =
+            json_pack("{s:I, s:s, s:s, s:i, s:s, s:i, s:o, s:o, s:s, s:o, s:o, s:o}", "id",
+                      (json_int_t)sqlite3_column_int64(st, 0), "kind", db_col_text(st, 1), "group",
+                      db_col_text(st, 2), "tier", sqlite3_column_int(st, 3), "tier_name",
+                      db_col_text(st, 4), "rank", sqlite3_column_int(st, 5), "detail",
+                      detail ? detail : json_object(), "decided_by",
+                      sqlite3_column_type(st, 9) == SQLITE_NULL ? json_null()
+                                                                : json_string(db_col_text(st, 9)),
+                      "status", status_names[status < 0 || status > 2 ? 0 : status], "reason",
+                      sqlite3_column_type(st, 11) == SQLITE_NULL ? json_null()
+                                                                 : json_string(db_col_text(st, 11)),
+                      "reviewed_by",
+                      sqlite3_column_type(st, 12) == SQLITE_NULL ? json_null()
+                                                                 : json_string(db_col_text(st, 12)),
+                      "reviewed_at", iso_col(st, 13));
         if (sqlite3_column_type(st, 6) != SQLITE_NULL) {
             json_t *p = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)sqlite3_column_int64(st, 6),
                                   "name", db_col_text(st, 14), "unit", db_col_text(st, 15));
             if (personal) {
                 const char *phone = db_col_text(st, 16);
-                json_object_set_new(p, "phone", strncmp(phone, "erased:", 7) == 0
-                                                    ? json_null()
-                                                    : json_string(phone));
-                json_object_set_new(p, "cccd", sqlite3_column_type(st, 17) == SQLITE_NULL
-                                                   ? json_null()
-                                                   : json_string(db_col_text(st, 17)));
+                json_object_set_new(p, "phone",
+                                    strncmp(phone, "erased:", 7) == 0 ? json_null()
+                                                                      : json_string(phone));
+                json_object_set_new(p, "cccd",
+                                    sqlite3_column_type(st, 17) == SQLITE_NULL
+                                        ? json_null()
+                                        : json_string(db_col_text(st, 17)));
             }
             json_object_set_new(en, "participant", p);
         }
@@ -839,12 +836,11 @@ json_t *prize_list_json(db_conn *c, int64_t list_id, int personal, app_err *e)
     if (sqlite3_step(st) == SQLITE_ROW) {
         contest_settings cs;
         contest_settings_parse(db_col_text(st, 5), &cs);
-        json_object_set_new(out, "contest", json_pack("{s:s, s:s, s:s, s:s, s:s}", "id",
-                                                     db_col_text(st, 1), "title",
-                                                     db_col_text(st, 2), "organiser",
-                                                     db_col_text(st, 3), "signer_title",
-                                                     cs.cert_signer_title, "signer_name",
-                                                     cs.cert_signer_name));
+        json_object_set_new(out, "contest",
+                            json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", db_col_text(st, 1),
+                                      "title", db_col_text(st, 2), "organiser", db_col_text(st, 3),
+                                      "signer_title", cs.cert_signer_title, "signer_name",
+                                      cs.cert_signer_name));
     }
     db_done(st);
     if (round_id) {
@@ -878,15 +874,13 @@ int prize_review(db_conn *c, int64_t entry_id, int strike, const char *reason, c
     json_t *who = sqlite3_column_type(st, 4) != SQLITE_NULL
                       ? json_pack("{s:I}", "participant", (json_int_t)sqlite3_column_int64(st, 4))
                       : json_pack("{s:I}", "unit", (json_int_t)sqlite3_column_int64(st, 5));
-    json_t *old_reason = sqlite3_column_type(st, 7) == SQLITE_NULL
-                             ? json_null()
-                             : json_string(db_col_text(st, 7));
+    json_t *old_reason =
+        sqlite3_column_type(st, 7) == SQLITE_NULL ? json_null() : json_string(db_col_text(st, 7));
     db_done(st);
     if (published) {
         json_decref(who);
         json_decref(old_reason);
-        APP_ERR(e, 409, "published", NULL,
-                "Danh sách giải đã công bố; hủy công bố trước khi sửa");
+        APP_ERR(e, 409, "published", NULL, "Danh sách giải đã công bố; hủy công bố trước khi sửa");
         return -1;
     }
     int next = strike ? 2 : 1;
@@ -904,12 +898,12 @@ int prize_review(db_conn *c, int64_t entry_id, int strike, const char *reason, c
         APP_ERR(e, 503, "unavailable", NULL, "Không ghi được");
         return -1;
     }
-    json_t *detail = json_pack("{s:{s:I, s:I, s:o}, s:o, s:{s:s, s:o}, s:{s:s}}", "target",
-                               "prize_entry", (json_int_t)entry_id, "prize_list",
-                               (json_int_t)list_id, "who", who, "reason",
-                               reason && *reason ? json_string(reason) : json_null(), "before",
-                               "status", status_names[status < 0 || status > 2 ? 0 : status],
-                               "reason", old_reason, "after", "status", status_names[next]);
+    json_t *detail =
+        json_pack("{s:{s:I, s:I, s:o}, s:o, s:{s:s, s:o}, s:{s:s}}", "target", "prize_entry",
+                  (json_int_t)entry_id, "prize_list", (json_int_t)list_id, "who", who, "reason",
+                  reason && *reason ? json_string(reason) : json_null(), "before", "status",
+                  status_names[status < 0 || status > 2 ? 0 : status], "reason", old_reason,
+                  "after", "status", status_names[next]);
     if (audit_json(c, actor, strike ? "prize.strike" : "prize.confirm", detail) != 0) {
         APP_ERR(e, 503, "unavailable", NULL, "Không ghi được nhật ký");
         return -1;
@@ -994,8 +988,8 @@ int prize_publish(db_conn *c, int64_t contest_id, int64_t round_id, int on, cons
         return -1;
     }
     json_t *detail = json_pack("{s:{s:I, s:I, s:I}, s:o, s:{s:b}, s:{s:b}}", "target", "contest",
-                               (json_int_t)contest_id, "round", (json_int_t)round_id,
-                               "prize_list", (json_int_t)list_id, "reason",
+                               (json_int_t)contest_id, "round", (json_int_t)round_id, "prize_list",
+                               (json_int_t)list_id, "reason",
                                reason && *reason ? json_string(reason) : json_null(), "before",
                                "published", was, "after", "published", on);
     if (audit_json(c, actor, on ? "results.publish" : "results.unpublish", detail) != 0) {

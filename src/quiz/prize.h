@@ -42,36 +42,35 @@ typedef struct prize_cand {
 } prize_cand;
 
 typedef struct prize_award {
-    int cand;  /* index in the candidate list */
-    int tier;  /* index in tiers */
-    int rank;  /* 1-based place in the list */
+    int cand; /* index in the candidate list */
+    int tier; /* index in tiers */
+    int rank; /* 1-based place in the list */
 } prize_award;
 
 typedef struct prize_tie {
-    int a, b;      /* neighbouring candidates, a ranked before b */
-    int key;       /* index of the key that decided, or -1: all equal */
-    int boundary;  /* a and b got different tiers (or b none) */
+    int a, b;     /* neighbouring candidates, a ranked before b */
+    int key;      /* index of the key that decided, or -1: all equal */
+    int boundary; /* a and b got different tiers (or b none) */
 } prize_tie;
 
 /* Allocates tiers down cands[0..n) (nkeys keys each). Fills awards (at most
  * max_awards) and the ties in the zone (at most max_ties, *nties set).
  * Returns the number of awards. Pure: no database. */
-int prize_allocate(const prize_cand *cands, int n, int nkeys, const prize_tier *tiers,
-                   int ntiers, prize_award *awards, int max_awards, prize_tie *ties,
-                   int max_ties, int *nties);
+int prize_allocate(const prize_cand *cands, int n, int nkeys, const prize_tier *tiers, int ntiers,
+                   prize_award *awards, int max_awards, prize_tie *ties, int max_ties, int *nties);
 
 /* The contest's configuration (stored or the default); new JSON value. */
 json_t *prize_config_get(db_conn *c, int64_t contest_id);
 /* Validates and stores a configuration (writer). 0, or -1 with e. */
-int prize_config_set(db_conn *c, int64_t contest_id, json_t *config, const char *actor,
-                     int64_t now, app_err *e);
+int prize_config_set(db_conn *c, int64_t contest_id, json_t *config, const char *actor, int64_t now,
+                     app_err *e);
 
 /* Proposes the list of round_id (> 0: a round's individual prizes; the round
  * must be settled) or of the whole contest (round_id 0: overall individual
  * and unit prizes), replacing the entries not yet struck. Writer. *list_id
  * set. 0, or -1 with e. */
-int prize_propose(db_conn *c, int64_t contest_id, int64_t round_id, const char *actor,
-                  int64_t now, int64_t *list_id, app_err *e);
+int prize_propose(db_conn *c, int64_t contest_id, int64_t round_id, const char *actor, int64_t now,
+                  int64_t *list_id, app_err *e);
 /* The list as JSON: entries with names and units (phone and CCCD too when
  * personal is set), ties with names, state. NULL with e (404). */
 json_t *prize_list_json(db_conn *c, int64_t list_id, int personal, app_err *e);

@@ -208,9 +208,8 @@ static json_t *question_json(db_conn *c, const qstat *q)
     json_t *info = NULL, *options = NULL;
     if (sqlite3_step(st) == SQLITE_ROW) {
         info = json_pack("{s:s, s:s, s:s, s:i, s:i, s:I, s:s, s:i}", "qkey", db_col_text(st, 0),
-                         "text", db_col_text(st, 1), "category", db_col_text(st, 3),
-                         "difficulty", sqlite3_column_int(st, 4), "track",
-                         sqlite3_column_int(st, 5), "bank_id",
+                         "text", db_col_text(st, 1), "category", db_col_text(st, 3), "difficulty",
+                         sqlite3_column_int(st, 4), "track", sqlite3_column_int(st, 5), "bank_id",
                          (json_int_t)sqlite3_column_int64(st, 6), "bank", db_col_text(st, 7),
                          "bank_version", sqlite3_column_int(st, 8));
         options = json_loads(db_col_text(st, 2), 0, NULL);
@@ -222,13 +221,12 @@ static json_t *question_json(db_conn *c, const qstat *q)
     for (int o = 0; o < q->nopt; o++) {
         int is_key = (q->key >> o) & 1u;
         json_t *text = json_array_get(options, (size_t)o);
-        json_array_append_new(
-            opts, json_pack("{s:i, s:s, s:O, s:b, s:I, s:f, s:I}", "index", o, "letter",
-                            (const char[]){(char)('A' + o), 0}, "text",
-                            text ? text : json_null(), "key", is_key, "count",
-                            (json_int_t)q->count[o], "share",
-                            q->acc.n > 0 ? (double)q->count[o] / q->acc.n : 0.0, "top_count",
-                            (json_int_t)q->top[o]));
+        json_array_append_new(opts, json_pack("{s:i, s:s, s:O, s:b, s:I, s:f, s:I}", "index", o,
+                                              "letter", (const char[]){(char)('A' + o), 0}, "text",
+                                              text ? text : json_null(), "key", is_key, "count",
+                                              (json_int_t)q->count[o], "share",
+                                              q->acc.n > 0 ? (double)q->count[o] / q->acc.n : 0.0,
+                                              "top_count", (json_int_t)q->top[o]));
         if (is_key && (min_key_top < 0 || q->top[o] < min_key_top))
             min_key_top = q->top[o];
         if (!is_key && q->top[o] > max_other_top)
@@ -245,12 +243,12 @@ static json_t *question_json(db_conn *c, const qstat *q)
         json_array_append_new(flags, json_string("too_hard"));
     if (defined && disc < 0 && q->acc.n >= STATS_MIN_N)
         json_array_append_new(flags, json_string("negative_discrimination"));
-    json_object_update_new(info, json_pack("{s:I, s:I, s:I, s:f, s:o, s:b, s:o, s:o}", "question_id",
-                                       (json_int_t)q->qid, "n", (json_int_t)q->acc.n, "blank",
-                                       (json_int_t)q->blank, "facility",
-                                       round(fac * 100) / 100, "discrimination",
-                                       defined ? json_real(round(disc * 100) / 100) : json_null(),
-                                       "multi", q->multi, "options", opts, "flags", flags));
+    json_object_update_new(
+        info, json_pack("{s:I, s:I, s:I, s:f, s:o, s:b, s:o, s:o}", "question_id",
+                        (json_int_t)q->qid, "n", (json_int_t)q->acc.n, "blank",
+                        (json_int_t)q->blank, "facility", round(fac * 100) / 100, "discrimination",
+                        defined ? json_real(round(disc * 100) / 100) : json_null(), "multi",
+                        q->multi, "options", opts, "flags", flags));
     return info;
 }
 

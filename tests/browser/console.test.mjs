@@ -318,3 +318,33 @@ test('a judge downloads the Excel export; it opens with the expected rows and no
     await context.close();
   }
 });
+
+test('an organiser answers a complaint: finds the participant, reopens the attempt with a reason', { timeout: 120000 }, async () => {
+  const { context, page, errors } = await desktop('bantochuc');
+  try {
+    await page.goto(base + '/organiser.html?tab=people');
+    await page.waitForSelector('#p-contest option', { state: 'attached' });
+    await page.selectOption('#p-contest', 'demo-cchc');
+    await page.fill('#p-q', 'trực tuyến');
+    await page.click('#p-form button[type=submit]');
+    await page.waitForSelector('#p-list table');
+    await page.click('#p-list button:has-text("Xem")');
+    await page.waitForSelector('#person');
+    assert.match(await page.innerText('#person'), /Phạm Thị Trực Tuyến/);
+    await page.click('#person button:has-text("Mở lại")');
+    await page.waitForSelector('dialog.console-dialog[open]');
+    await page.fill('#dlg-minutes', '20');
+    await page.fill('#dlg-reason', 'Mất kết nối khi nộp bài (đơn khiếu nại số 12)');
+    await page.click('dialog.console-dialog button[value=ok]');
+    await page.waitForSelector('#person-msg.ok');
+    assert.match(await page.innerText('#person'), /Đang làm bài/);
+    await shot(page, 'console-09-organiser-complaint.png');
+    await page.click('button[data-tab=audit]');
+    await page.waitForSelector('#audit-box table');
+    assert.match(await page.innerText('#audit-box'), /Mở lại bài thi/);
+    assert.match(await page.innerText('#audit-box'), /đơn khiếu nại số 12/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -98,7 +98,7 @@ static void test_prize_allocation_ties(void **state)
         cand(101, 10, 5, 0, 200), /* same score and prediction: time decides */
         cand(102, 10, 8, 0, 50),  /* same score: the prediction decides */
         cand(103, 9, 1, 0, 10),
-        cand(104, 9, 1, 0, 10),   /* equal on every key with 103: unresolved */
+        cand(104, 9, 1, 0, 10), /* equal on every key with 103: unresolved */
         cand(105, 8, 0, 1, 5),
     };
     prize_tier tiers[] = {{"Giải Nhất", 1}, {"Giải Nhì", 2}, {"Giải bỏ trống", 0}, {"Giải Ba", 1}};
@@ -161,20 +161,21 @@ static void test_stats_round_db(void **state)
     db_conn *c = db_open(path, 0, err, sizeof err);
     assert_non_null(c);
     assert_int_equal(
-        db_exec(c,
-                "INSERT INTO banks(id, bank_key, version, title, sha256, imported_at) "
-                "VALUES (1, 'b', 1, 'Ngân hàng', 'x', 0);"
-                "INSERT INTO questions(id, bank_id, qkey, category, difficulty, track, text, "
-                "options, correct_mask, multi) VALUES "
-                "(10, 1, 'q10', 'c', 1, 0, 'Câu 10', '[\"A\",\"B\",\"C\",\"D\"]', 4, 0),"
-                "(11, 1, 'q11', 'c', 1, 0, 'Câu 11', '[\"A\",\"B\",\"C\",\"D\"]', 1, 0),"
-                "(12, 1, 'q12', 'c', 1, 0, 'Câu 12', '[\"A\",\"B\",\"C\",\"D\"]', 8, 0);"
-                "INSERT INTO contests(id, ckey, title, organiser, rules, settings, created_at, "
-                "updated_at) VALUES (1, 'c', 'C', 'O', '', '{}', 0, 0);"
-                "INSERT INTO units(id, contest_id, ukey, name, position) VALUES (1, 1, 'u', 'U', 0);"
-                "INSERT INTO rounds(id, contest_id, rkey, title, position, opens_at, closes_at, "
-                "duration_ms, attempts_allowed, counting, shuffle_questions, shuffle_options, "
-                "blueprint, question_count) VALUES (1, 1, 'r', 'R', 0, 0, 1, 1, 1, 0, 1, 1, '[]', 3);"),
+        db_exec(
+            c,
+            "INSERT INTO banks(id, bank_key, version, title, sha256, imported_at) "
+            "VALUES (1, 'b', 1, 'Ngân hàng', 'x', 0);"
+            "INSERT INTO questions(id, bank_id, qkey, category, difficulty, track, text, "
+            "options, correct_mask, multi) VALUES "
+            "(10, 1, 'q10', 'c', 1, 0, 'Câu 10', '[\"A\",\"B\",\"C\",\"D\"]', 4, 0),"
+            "(11, 1, 'q11', 'c', 1, 0, 'Câu 11', '[\"A\",\"B\",\"C\",\"D\"]', 1, 0),"
+            "(12, 1, 'q12', 'c', 1, 0, 'Câu 12', '[\"A\",\"B\",\"C\",\"D\"]', 8, 0);"
+            "INSERT INTO contests(id, ckey, title, organiser, rules, settings, created_at, "
+            "updated_at) VALUES (1, 'c', 'C', 'O', '', '{}', 0, 0);"
+            "INSERT INTO units(id, contest_id, ukey, name, position) VALUES (1, 1, 'u', 'U', 0);"
+            "INSERT INTO rounds(id, contest_id, rkey, title, position, opens_at, closes_at, "
+            "duration_ms, attempts_allowed, counting, shuffle_questions, shuffle_options, "
+            "blueprint, question_count) VALUES (1, 1, 'r', 'R', 0, 0, 1, 1, 1, 0, 1, 1, '[]', 3);"),
         0);
     for (int i = 1; i <= 11; i++) {
         char sql[1024];

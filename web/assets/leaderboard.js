@@ -157,8 +157,15 @@
     b.total = data.total || b.entries.length;
     b.offset = b.entries.length;
     const note = clear($('#round-note'));
-    if (data.provisional) {
+    if (data.official) {
+      note.appendChild(el('p', { class: 'msg ok', id: 'official-note' }, 'Kết quả chính thức do Ban Giám khảo công bố lúc ' + C.fmtTime(data.published_at) + '.'));
+    } else if (data.frozen) {
+      note.appendChild(el('p', { class: 'msg info', id: 'frozen-note' }, 'Bảng xếp hạng dừng cập nhật từ ' + C.fmtTime(data.freeze_at) +
+        ': các bài nộp sau thời điểm này được công bố cùng kết quả chính thức.'));
+    } else if (data.provisional) {
       note.appendChild(el('p', { class: 'msg info' }, 'Kết quả tạm thời: vòng thi đang diễn ra, câu hỏi dự đoán chưa được dùng để xếp hạng.'));
+    } else {
+      note.appendChild(el('p', { class: 'msg info' }, 'Vòng thi đã kết thúc; kết quả đang chờ Ban Giám khảo công bố chính thức.'));
     }
     if (data.perfect_count !== null && data.perfect_count !== undefined) {
       note.appendChild(el('p', null, 'Số người trả lời đúng tất cả các câu hỏi: ', el('strong', null, fmtNum(data.perfect_count))));
@@ -188,7 +195,9 @@
     const note = clear($('#contest-note'));
     if (data.aggregate === 'sum') note.appendChild(el('p', { class: 'small muted' }, 'Điểm xếp hạng là tổng điểm các vòng thi.'));
     else if (data.aggregate === 'best') note.appendChild(el('p', { class: 'small muted' }, 'Điểm xếp hạng là điểm cao nhất trong các vòng thi.'));
-    if (data.provisional) note.appendChild(el('p', { class: 'msg info' }, 'Kết quả tạm thời: cuộc thi đang diễn ra.'));
+    if (data.official) note.appendChild(el('p', { class: 'msg ok' }, 'Kết quả chung cuộc chính thức do Ban Giám khảo công bố lúc ' + C.fmtTime(data.published_at) + '.'));
+    else if (data.frozen) note.appendChild(el('p', { class: 'msg info' }, 'Bảng xếp hạng chung đang dừng cập nhật cho đến khi Ban Giám khảo công bố kết quả chính thức.'));
+    else if (data.provisional) note.appendChild(el('p', { class: 'msg info' }, 'Kết quả tạm thời: cuộc thi đang diễn ra.'));
     const rk = rankingText(data.ranking);
     if (rk) note.appendChild(el('p', { class: 'small muted' }, rk));
     renderBoard(box, b, 'contest', () => loadContest(false));
