@@ -319,6 +319,32 @@ test('a judge downloads the Excel export; it opens with the expected rows and no
   }
 });
 
+test('an organiser downloads every certificate of a round as one PDF; a judge is not offered it', { timeout: 120000 }, async () => {
+  const round = (await api('GET', '/api/contests/demo-cchc')).json.rounds[0].id;
+  const judge = await desktop('giamkhao');
+  try {
+    await judge.page.goto(base + `/judge.html?contest=demo-cchc&round=${round}&tab=exports`);
+    await judge.page.waitForSelector('a[data-export="results.xlsx"]');
+    assert.equal(await judge.page.locator('a[data-export="certificates.pdf"]').count(), 0);
+  } finally {
+    await judge.context.close();
+  }
+  const { context, page, errors } = await desktop('bantochuc');
+  try {
+    await page.goto(base + `/judge.html?contest=demo-cchc&round=${round}&tab=exports`);
+    await page.waitForSelector('a[data-export="certificates.pdf"]');
+    await shot(page, 'console-08b-organiser-certificates.png');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('a[data-export="certificates.pdf"]')]);
+    const file = path.join(tmpDir, 'certificates.pdf');
+    await download.saveAs(file);
+    const head = fs.readFileSync(file).subarray(0, 5).toString('latin1');
+    assert.equal(head, '%PDF-');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('an organiser answers a complaint: finds the participant, reopens the attempt with a reason', { timeout: 120000 }, async () => {
   const { context, page, errors } = await desktop('bantochuc');
   try {

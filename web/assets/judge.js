@@ -367,6 +367,18 @@
       { label: 'Tải về', cell: (r) => el('div', { class: 'row-actions' }, link(r[1], r[2], 'xlsx', 'Excel (.xlsx)'), link(r[1], r[2], 'csv', 'CSV')) },
     ], rows));
     box.appendChild(el('p', null, link('all', 'contest=' + key, 'xlsx', 'Tải toàn bộ (một tệp Excel nhiều trang: Kết quả, Đơn vị, Giải thưởng, Thống kê câu hỏi, Theo ngày)')));
+    if (me.role !== 'judge') {
+      /* organisers: every certificate of the round (or contest) in one file, streamed */
+      const base = scope !== 'contest'
+        ? '/api/admin/rounds/' + encodeURIComponent(scope) + '/certificates'
+        : '/api/admin/contests/' + key + '/certificates';
+      const cert = (ext, label) => el('a', { class: 'btn secondary small', href: base + '.' + ext, download: '', 'data-export': 'certificates.' + ext }, label);
+      box.appendChild(el('h3', null, 'Giấy chứng nhận'));
+      box.appendChild(el('p', null, scope !== 'contest'
+        ? 'Mọi giấy chứng nhận của ' + roundTitle(Number(scope)) + ': '
+        : 'Mọi giấy chứng nhận của cuộc thi: ',
+      cert('pdf', 'Một tệp PDF nhiều trang'), ' ', cert('zip', 'Tệp ZIP các ảnh PNG')));
+    }
   }
 
   /* ---------- pickers ---------- */
