@@ -1,6 +1,7 @@
 /* bank/bank.c - native JSON bank parser and validator; see bank.h and
  * docs/bank-format.md. */
 #include "bank/bank.h"
+#include "util/strmap.h"
 
 #include <limits.h>
 #include <stdarg.h>
@@ -25,14 +26,6 @@ struct ctx {
     int oom;
 };
 
-/* A set of strings (not owned) mapped to an int, open addressing. */
-struct strset {
-    const char **keys;
-    int *values;
-    size_t cap; /* power of two, 0 when empty */
-    size_t n;
-};
-
 static const char *const ROOT_KEYS[] = {"format", "id", "title", "version", "categories",
                                         "questions", NULL};
 static const char *const CATEGORY_KEYS[] = {"id", "title", NULL};
@@ -45,96 +38,6 @@ static const char *const DIFFICULTY_NAMES[] = {NULL, "easy", "medium", "hard"};
 static const char *const TRACK_NAMES[] = {"both", "cbccvc", "citizen"};
 
 /* ---- small helpers ---------------------------------------------------------------- */
-
-static size_t str_hash(const char *s)
-{
-    size_t h = 14695981039346656037ull & SIZE_MAX;
-
-    for (; *s != '\0'; s++) {
-        h ^= (unsigned char)*s;
-        h *= (size_t)1099511628211ull;
-    }
-    return h ^ (h >> 29);
-}
-
-static void strset_free(struct strset *s)
-{
-    free(s->keys);
-    free(s->values);
-    s->keys = NULL;
-    s->values = NULL;
-    s->cap = 0;
-    s->n = 0;
-}
-
-static int strset_grow(struct strset *s)
-{
-    size_t cap = s->cap ? s->cap * 2 : 64;
-    const char **keys = calloc(cap, sizeof(*keys));
-    int *values = calloc(cap, sizeof(*values));
-    size_t i;
-
-    if (keys == NULL || values == NULL)
-        goto fail;
-    for (i = 0; i < s->cap; i++) {
-        size_t h;
-
-        if (s->keys[i] == NULL)
-            continue;
-        h = str_hash(s->keys[i]) & (cap - 1);
-        while (keys[h] != NULL)
-            h = (h + 1) & (cap - 1);
-        keys[h] = s->keys[i];
-        values[h] = s->values[i];
-    }
-    free(s->keys);
-    free(s->values);
-    s->keys = keys;
-    s->values = values;
-    s->cap = cap;
-    return 0;
-fail:
-    free(keys);
-    free(values);
-    return -1;
-}
-
-/* Adds key -> value unless key is there. Returns 0 when added, 1 when it was there (its
- * value in *existing), -1 when out of memory. key must outlive the set. */
-static int strset_add(struct strset *s, const char *key, int value, int *existing)
-{
-    size_t h;
-
-    if ((s->n + 1) * 2 > s->cap && strset_grow(s) != 0)
-        return -1;
-    h = str_hash(key) & (s->cap - 1);
-    while (s->keys[h] != NULL) {
-        if (strcmp(s->keys[h], key) == 0) {
-            *existing = s->values[h];
-            return 1;
-        }
-        h = (h + 1) & (s->cap - 1);
-    }
-    s->keys[h] = key;
-    s->values[h] = value;
-    s->n++;
-    return 0;
-}
-
-static int strset_has(const struct strset *s, const char *key)
-{
-    size_t h;
-
-    if (s->cap == 0)
-        return 0;
-    h = str_hash(key) & (s->cap - 1);
-    while (s->keys[h] != NULL) {
-        if (strcmp(s->keys[h], key) == 0)
-            return 1;
-        h = (h + 1) & (s->cap - 1);
-    }
-    return 0;
-}
 
 /* Copies at most QUOTE_MAX characters of the UTF-8 string s into out (for a message),
  * cutting at a character boundary and replacing control characters and '"' with '?'. */
@@ -439,7 +342,7 @@ fail:
 
 /* ---- categories ----------------------------------------------------------------- */
 
-static void parse_categories(struct ctx *cx, json_t *arr, bank *b, struct strset *ids)
+static void parse_categories(struct ctx *cx, json_t *arr, bank *b, strmap *ids)
 {
     size_t n;
     size_t i;
@@ -484,7 +387,7 @@ static void parse_categories(struct ctx *cx, json_t *arr, bank *b, struct strset
             cat->id = read_id(cx, v, fpath);
         }
         if (cat->id != NULL) {
-            rc = strset_add(ids, cat->id, (int)i, &first);
+            rc = strmap_add(ids, cat->id, (int)i, &first);
             if (rc < 0)
                 cx->oom = 1;
             if (rc == 1) {
@@ -689,13 +592,13 @@ fail:
 }
 
 struct qsets {
-    struct strset ids;    /* question id -> index */
-    struct strset texts;  /* folded text -> index */
+    strmap ids;    /* question id -> index */
+    strmap texts;  /* folded text -> index */
     char **text_keys;     /* owned folded texts, one per question */
 };
 
 static void parse_question(struct ctx *cx, json_t *qv, int index, bank *b,
-                           const struct strset *cats, struct qsets *sets)
+                           const strmap *cats, struct qsets *sets)
 {
     bank_question *q = &b->questions[index];
     char path[64];
@@ -722,7 +625,7 @@ static void parse_question(struct ctx *cx, json_t *qv, int index, bank *b,
         q->id = read_id(cx, v, fpath);
     }
     if (q->id != NULL) {
-        rc = strset_add(&sets->ids, q->id, index, &first);
+        rc = strmap_add(&sets->ids, q->id, index, &first);
         if (rc < 0)
             cx->oom = 1;
         if (rc == 1) {
@@ -736,7 +639,7 @@ static void parse_question(struct ctx *cx, json_t *qv, int index, bank *b,
     if (v != NULL) {
         join(fpath, sizeof(fpath), path, "category");
         q->category = read_text(cx, v, fpath, SIZE_MAX, 1);
-        if (q->category != NULL && !strset_has(cats, q->category)) {
+        if (q->category != NULL && !(strmap_get(cats, q->category) >= 0)) {
             quote(q->category, qt);
             error_at(cx, fpath, "nhóm \"%s\" không có trong \"categories\"", qt);
         }
@@ -786,7 +689,7 @@ static void parse_question(struct ctx *cx, json_t *qv, int index, bank *b,
         if (sets->text_keys[index] == NULL) {
             cx->oom = 1;
         } else {
-            rc = strset_add(&sets->texts, sets->text_keys[index], index, &first);
+            rc = strmap_add(&sets->texts, sets->text_keys[index], index, &first);
             if (rc < 0)
                 cx->oom = 1;
             if (rc == 1) {
@@ -838,7 +741,7 @@ static void parse_question(struct ctx *cx, json_t *qv, int index, bank *b,
         parse_tags(cx, v, path, q);
 }
 
-static void parse_questions(struct ctx *cx, json_t *arr, bank *b, const struct strset *cats)
+static void parse_questions(struct ctx *cx, json_t *arr, bank *b, const strmap *cats)
 {
     struct qsets sets = {{0}, {0}, NULL};
     size_t n;
@@ -868,8 +771,8 @@ static void parse_questions(struct ctx *cx, json_t *arr, bank *b, const struct s
         for (i = 0; i < n; i++)
             parse_question(cx, json_array_get(arr, i), (int)i, b, cats, &sets);
     }
-    strset_free(&sets.ids);
-    strset_free(&sets.texts);
+    strmap_free(&sets.ids);
+    strmap_free(&sets.texts);
     if (sets.text_keys != NULL) {
         for (i = 0; i < n; i++)
             free(sets.text_keys[i]);
@@ -881,7 +784,7 @@ static void parse_questions(struct ctx *cx, json_t *arr, bank *b, const struct s
 
 static void parse_root(struct ctx *cx, json_t *root, bank *b)
 {
-    struct strset cats = {0};
+    strmap cats = {0};
     json_t *v;
 
     if (!json_is_object(root)) {
@@ -929,7 +832,7 @@ static void parse_root(struct ctx *cx, json_t *root, bank *b)
     v = member(cx, root, "", "questions", 1);
     if (v != NULL)
         parse_questions(cx, v, b, &cats);
-    strset_free(&cats);
+    strmap_free(&cats);
 }
 
 /* Reports each invalid UTF-8 sequence (up to a limit). Returns the number found. */
@@ -1097,4 +1000,31 @@ int bank_track_from_name(const char *name)
             return i;
     }
     return -1;
+}
+
+const bank_category *bank_find_category(const bank *b, const char *id)
+{
+    for (int i = 0; i < b->ncategories; i++) {
+        if (strcmp(b->categories[i].id, id) == 0)
+            return &b->categories[i];
+    }
+    return NULL;
+}
+
+int bank_categories_need_declaring(const bank *b)
+{
+    int next = 0;
+    for (int i = 0; i < b->nquestions; i++) {
+        int seen = 0;
+        for (int k = 0; k < next; k++) {
+            if (strcmp(b->categories[k].id, b->questions[i].category) == 0)
+                seen = 1;
+        }
+        if (seen)
+            continue;
+        if (next >= b->ncategories || strcmp(b->categories[next].id, b->questions[i].category))
+            return 1;
+        next++;
+    }
+    return next != b->ncategories;
 }

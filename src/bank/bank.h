@@ -76,6 +76,15 @@ typedef struct {
  * Returns NULL as well, with an error in rep, when out of memory. */
 bank *bank_parse_json(const char *buf, size_t len, const char *filename, bank_report *rep);
 
+/* The category with this id, or NULL. */
+const bank_category *bank_find_category(const bank *b, const char *id);
+
+/* 1 when declaring each category where its first question is (as GIFT's
+ * $CATEGORY and Moodle XML's category entries do) would not list the bank's
+ * categories in their order, or would leave some out: the exporter then
+ * declares them all up front. */
+int bank_categories_need_declaring(const bank *b);
+
 /* Frees a bank and everything in it. NULL is allowed. */
 void bank_free(bank *b);
 

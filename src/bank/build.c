@@ -1,5 +1,6 @@
 /* bank/build.c - bank assembly for the text formats and the encoding check; see build.h. */
 #include "bank/build.h"
+#include "util/strmap.h"
 
 #include <limits.h>
 #include <stdint.h>
@@ -15,104 +16,6 @@
 #define MAX_ENCODING_REPORTS 20
 #define QUOTE_MAX 50
 #define MISSING_LINES_SHOWN 12
-
-/* ---- a string -> int map (keys owned by the map) ------------------------------------ */
-
-struct strmap {
-    char **keys;
-    int *values;
-    size_t cap; /* power of two or 0 */
-    size_t n;
-};
-
-static size_t str_hash(const char *s)
-{
-    uint64_t h = 14695981039346656037ull;
-
-    for (; *s != '\0'; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ull;
-    }
-    return (size_t)(h ^ (h >> 29));
-}
-
-static void strmap_free(struct strmap *m)
-{
-    size_t i;
-
-    for (i = 0; i < m->cap; i++)
-        free(m->keys[i]);
-    free(m->keys);
-    free(m->values);
-    memset(m, 0, sizeof(*m));
-}
-
-static int strmap_grow(struct strmap *m)
-{
-    size_t cap = m->cap ? m->cap * 2 : 64;
-    char **keys = calloc(cap, sizeof(*keys));
-    int *values = calloc(cap, sizeof(*values));
-    size_t i;
-
-    if (keys == NULL || values == NULL) {
-        free(keys);
-        free(values);
-        return -1;
-    }
-    for (i = 0; i < m->cap; i++) {
-        size_t h;
-
-        if (m->keys[i] == NULL)
-            continue;
-        h = str_hash(m->keys[i]) & (cap - 1);
-        while (keys[h] != NULL)
-            h = (h + 1) & (cap - 1);
-        keys[h] = m->keys[i];
-        values[h] = m->values[i];
-    }
-    free(m->keys);
-    free(m->values);
-    m->keys = keys;
-    m->values = values;
-    m->cap = cap;
-    return 0;
-}
-
-/* Returns the value of key, or -1. */
-static int strmap_get(const struct strmap *m, const char *key)
-{
-    size_t h;
-
-    if (m->cap == 0)
-        return -1;
-    h = str_hash(key) & (m->cap - 1);
-    while (m->keys[h] != NULL) {
-        if (strcmp(m->keys[h], key) == 0)
-            return m->values[h];
-        h = (h + 1) & (m->cap - 1);
-    }
-    return -1;
-}
-
-/* Adds a copy of key -> value (key must not be there). 0, or -1 when out of memory. */
-static int strmap_put(struct strmap *m, const char *key, int value)
-{
-    size_t h;
-    char *copy;
-
-    if ((m->n + 1) * 2 > m->cap && strmap_grow(m) != 0)
-        return -1;
-    copy = strdup(key);
-    if (copy == NULL)
-        return -1;
-    h = str_hash(key) & (m->cap - 1);
-    while (m->keys[h] != NULL)
-        h = (h + 1) & (m->cap - 1);
-    m->keys[h] = copy;
-    m->values[h] = value;
-    m->n++;
-    return 0;
-}
 
 /* ---- small helpers ------------------------------------------------------------------ */
 
@@ -422,9 +325,9 @@ struct bank_builder {
     int qcap;
     int catcap;
     int current; /* index of the current category, -1: none */
-    struct strmap cats;  /* category id -> index */
-    struct strmap ids;   /* question id -> index */
-    struct strmap texts; /* folded text -> index */
+    strmap cats;  /* category id -> index */
+    strmap ids;   /* question id -> index */
+    strmap texts; /* folded text -> index */
     int seen;            /* drafts offered so far (numbering of generated ids) */
     int too_many;
     int oom;

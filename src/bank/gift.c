@@ -781,41 +781,6 @@ static int put_category(buf *out, const bank_category *c)
     return buf_puts(out, "\n\n");
 }
 
-static const bank_category *find_category(const bank *b, const char *id)
-{
-    int i;
-
-    for (i = 0; i < b->ncategories; i++) {
-        if (strcmp(b->categories[i].id, id) == 0)
-            return &b->categories[i];
-    }
-    return NULL;
-}
-
-/* 1 when declaring the categories where they are first used would not list them in the
- * bank's order (or leave some out). */
-static int needs_upfront_categories(const bank *b)
-{
-    int next = 0;
-    int i;
-
-    for (i = 0; i < b->nquestions; i++) {
-        int k;
-        int seen = 0;
-
-        for (k = 0; k < next; k++) {
-            if (strcmp(b->categories[k].id, b->questions[i].category) == 0)
-                seen = 1;
-        }
-        if (seen)
-            continue;
-        if (next >= b->ncategories || strcmp(b->categories[next].id, b->questions[i].category))
-            return 1;
-        next++;
-    }
-    return next != b->ncategories;
-}
-
 static json_t *question_meta(const bank_question *q)
 {
     json_t *m = json_pack("{s:s, s:s, s:s}", "id", q->id, "difficulty",
@@ -859,7 +824,7 @@ int bank_gift_write(const bank *b, buf *out)
                          json_pack("{s:s, s:s}", "id", b->id, "title", b->title)) != 0 ||
         buf_puts(out, "\n") != 0)
         return -1;
-    if (needs_upfront_categories(b)) {
+    if (bank_categories_need_declaring(b)) {
         for (i = 0; i < b->ncategories; i++) {
             if (put_category(out, &b->categories[i]) != 0)
                 return -1;
@@ -871,7 +836,7 @@ int bank_gift_write(const bank *b, buf *out)
         int k;
 
         if (current == NULL || strcmp(current, q->category) != 0) {
-            const bank_category *c = find_category(b, q->category);
+            const bank_category *c = bank_find_category(b, q->category);
             bank_category tmp = {q->category, q->category};
 
             if (put_category(out, c != NULL ? c : &tmp) != 0)
