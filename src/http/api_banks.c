@@ -827,6 +827,22 @@ static int regrade_common(req *r, regrade_ctx *x, const char *const *allowed)
     return 0;
 }
 
+/* A regrade request's context with the parts every regrade takes parsed, or
+ * NULL after the error reply. Caller frees. */
+static regrade_ctx *regrade_ctx_new(req *r, const char *const *allowed)
+{
+    regrade_ctx *x = calloc(1, sizeof *x);
+    if (!x) {
+        reply_error(r, 500, "internal", NULL, "Hết bộ nhớ");
+        return NULL;
+    }
+    if (regrade_common(r, x, allowed) != 0) {
+        free(x);
+        return NULL;
+    }
+    return x;
+}
+
 void h_question_regrade(req *r)
 {
     static const char *const allowed[] = {"key", "void", NULL};
@@ -835,15 +851,9 @@ void h_question_regrade(req *r)
         reply_error(r, 404, "not_found", NULL, "Không có câu hỏi này");
         return;
     }
-    regrade_ctx *x = calloc(1, sizeof *x);
-    if (!x) {
-        reply_error(r, 500, "internal", NULL, "Hết bộ nhớ");
+    regrade_ctx *x = regrade_ctx_new(r, allowed);
+    if (!x)
         return;
-    }
-    if (regrade_common(r, x, allowed) != 0) {
-        free(x);
-        return;
-    }
     json_t *key = json_object_get(r->json, "key");
     json_t *vo = json_object_get(r->json, "void");
     int void_it = json_is_true(vo);
@@ -894,15 +904,9 @@ void h_bank_regrade(req *r)
         reply_error(r, 404, "not_found", NULL, "Không có ngân hàng câu hỏi này");
         return;
     }
-    regrade_ctx *x = calloc(1, sizeof *x);
-    if (!x) {
-        reply_error(r, 500, "internal", NULL, "Hết bộ nhớ");
+    regrade_ctx *x = regrade_ctx_new(r, allowed);
+    if (!x)
         return;
-    }
-    if (regrade_common(r, x, allowed) != 0) {
-        free(x);
-        return;
-    }
     json_t *ver = json_object_get(r->json, "version");
     if (ver && (!json_is_integer(ver) || json_integer_value(ver) < 1 ||
                 json_integer_value(ver) > 1000000)) {

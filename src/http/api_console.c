@@ -143,6 +143,28 @@ static write_ctx *write_ctx_new(req *r, int64_t id, const char *text)
     return x;
 }
 
+/* A body of {"reason"} alone: the reason (required or not), or NULL after a 400. */
+static const char *reason_only(req *r, int required)
+{
+    static const char *const allowed[] = {"reason", NULL};
+    if (only_keys(r, allowed) != 0)
+        return NULL;
+    return reason_field(r, required);
+}
+
+/* The usual write on path id 0: {"reason"} body, a flag, then run on the writer. */
+static void defer_flagged(req *r, int reason_required, int flag, int (*run)(req *, db_conn *))
+{
+    const char *reason = reason_only(r, reason_required);
+    if (!reason)
+        return;
+    write_ctx *x = write_ctx_new(r, req_param_id(r, 0), reason);
+    if (!x)
+        return;
+    x->flag = flag;
+    req_defer(r, run, x, write_ctx_free);
+}
+
 /* A fire-and-forget audit entry (for reads worth recording: exports). */
 typedef struct audit_job {
     writer_job job;
@@ -537,17 +559,7 @@ static int dq_run(req *r, db_conn *c)
 
 static void person_flag(req *r, int on)
 {
-    static const char *const allowed[] = {"reason", NULL};
-    if (only_keys(r, allowed) != 0)
-        return;
-    const char *reason = reason_field(r, 1);
-    if (!reason)
-        return;
-    write_ctx *x = write_ctx_new(r, req_param_id(r, 0), reason);
-    if (!x)
-        return;
-    x->flag = on;
-    req_defer(r, dq_run, x, write_ctx_free);
+    defer_flagged(r, 1, on, dq_run);
 }
 
 void h_person_disqualify(req *r)
@@ -897,17 +909,7 @@ static int review_run(req *r, db_conn *c)
 
 static void review(req *r, int strike)
 {
-    static const char *const allowed[] = {"reason", NULL};
-    if (only_keys(r, allowed) != 0)
-        return;
-    const char *reason = reason_field(r, strike);
-    if (!reason)
-        return;
-    write_ctx *x = write_ctx_new(r, req_param_id(r, 0), reason);
-    if (!x)
-        return;
-    x->flag = strike;
-    req_defer(r, review_run, x, write_ctx_free);
+    defer_flagged(r, strike, strike, review_run);
 }
 
 void h_prize_confirm(req *r)
@@ -935,10 +937,7 @@ static int publish_run(req *r, db_conn *c)
 
 static void publish(req *r, int contest, int on)
 {
-    static const char *const allowed[] = {"reason", NULL};
-    if (only_keys(r, allowed) != 0)
-        return;
-    const char *reason = reason_field(r, !on);
+    const char *reason = reason_only(r, !on);
     if (!reason)
         return;
     db_conn *c = db_reader();
