@@ -100,6 +100,16 @@
     X(Q_ATTEMPT_FINAL, "UPDATE attempts SET status = ?2, answers = ?3, prediction = ?4, " \
       "submitted_at = ?5, score = ?6, max_score = ?7, correct = ?8, total = ?9, " \
       "duration_ms = ?10 WHERE id = ?1 AND status = 0") \
+    /* the same two, for work prepared on a reader: only while the attempt is as it was read */ \
+    X(Q_ATTEMPT_SAVE_IF, "UPDATE attempts SET answers = ?2, prediction = ?3, saved_at = ?4 " \
+      "WHERE id = ?1 AND status = 0 AND answers = ?5 AND prediction IS ?6 AND deadline_at = ?7") \
+    X(Q_ATTEMPT_FINAL_IF, "UPDATE attempts SET status = ?2, answers = ?3, prediction = ?4, " \
+      "submitted_at = ?5, score = ?6, max_score = ?7, correct = ?8, total = ?9, " \
+      "duration_ms = ?10 WHERE id = ?1 AND status = 0 AND answers = ?11 AND prediction IS ?12 " \
+      "AND deadline_at = ?13") \
+    X(Q_QUIZ_GEN, "SELECT gen FROM quiz_gen WHERE id = 1") \
+    X(Q_READ_BEGIN, "BEGIN") \
+    X(Q_READ_END, "COMMIT") \
     X(Q_ATTEMPTS_EXPIRED, "SELECT id FROM attempts WHERE status = 0 AND deadline_at < ?1 " \
       "ORDER BY deadline_at LIMIT 500") \
     X(Q_RESULT_UPSERT_BEST, "INSERT INTO results(" RESULT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, " \

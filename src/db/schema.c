@@ -304,5 +304,24 @@ const char *const db_migrations[] = {
     "  WHEN (SELECT disqualified_at FROM participants WHERE id = old.participant_id) IS NULL"
     "  BEGIN UPDATE round_totals SET n = n - 1 WHERE round_id = old.round_id"
     "    AND track = old.track; END;",
+    /* 7: quiz_gen counts every change that can alter a paper's draw or a
+     * score: questions written (keys corrected, regraded, voided, imported,
+     * removed) and contests' banks switched. Reader threads score and draw
+     * from caches of generation g (quiz/gencache.c); the writer commits such
+     * work only while the generation is still g, else it redoes it. */
+    "CREATE TABLE quiz_gen(id INTEGER PRIMARY KEY CHECK (id = 1), gen INTEGER NOT NULL);"
+    "INSERT INTO quiz_gen VALUES (1, 0);"
+    "CREATE TRIGGER quiz_gen_q_ins AFTER INSERT ON questions"
+    "  BEGIN UPDATE quiz_gen SET gen = gen + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER quiz_gen_q_upd AFTER UPDATE ON questions"
+    "  BEGIN UPDATE quiz_gen SET gen = gen + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER quiz_gen_q_del AFTER DELETE ON questions"
+    "  BEGIN UPDATE quiz_gen SET gen = gen + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER quiz_gen_cb_ins AFTER INSERT ON contest_banks"
+    "  BEGIN UPDATE quiz_gen SET gen = gen + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER quiz_gen_cb_upd AFTER UPDATE ON contest_banks"
+    "  BEGIN UPDATE quiz_gen SET gen = gen + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER quiz_gen_cb_del AFTER DELETE ON contest_banks"
+    "  BEGIN UPDATE quiz_gen SET gen = gen + 1 WHERE id = 1; END;",
     NULL,
 };

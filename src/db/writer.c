@@ -11,6 +11,10 @@
 #include "util/log.h"
 
 #define WRITER_BATCH_MAX 2048
+/* WAL frames after which the checkpointer copies the log into the database
+ * (SQLite's own automatic checkpoint is 1000, run by the committing thread:
+ * here the writer never stops for it). */
+#define CHECKPOINT_FRAMES 4000
 
 static struct {
     pthread_mutex_t mu;
@@ -23,6 +27,57 @@ static struct {
     sqlite3_stmt *sp_begin, *sp_release, *sp_rollback;
     uint64_t batches, jobs;
 } W = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+
+/* The checkpointer: its own connection, PASSIVE checkpoints (they never block
+ * the writer nor readers), woken by the writer's WAL hook. */
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int wal_frames; /* as of the last commit */
+    int caught_up;  /* a checkpoint copied all it saw: the writer finishes it */
+    int stopping;
+    pthread_t thread;
+    db_conn *conn;
+} K = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+
+static int on_wal_commit(void *arg, sqlite3 *h, const char *db, int frames)
+{
+    (void)arg;
+    (void)h;
+    (void)db;
+    pthread_mutex_lock(&K.mu);
+    K.wal_frames = frames;
+    if (frames >= CHECKPOINT_FRAMES && !K.caught_up)
+        pthread_cond_signal(&K.cv);
+    pthread_mutex_unlock(&K.mu);
+    return SQLITE_OK;
+}
+
+static void *checkpointer_main(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&K.mu);
+    while (!K.stopping) {
+        if (K.wal_frames < CHECKPOINT_FRAMES || K.caught_up) {
+            pthread_cond_wait(&K.cv, &K.mu);
+            continue;
+        }
+        K.wal_frames = 0;
+        pthread_mutex_unlock(&K.mu);
+        int log = 0, done = 0;
+        int rc = sqlite3_wal_checkpoint_v2(db_handle(K.conn), NULL, SQLITE_CHECKPOINT_PASSIVE,
+                                           &log, &done);
+        if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+            log_warn("checkpoint: %s", sqlite3_errmsg(db_handle(K.conn)));
+        else
+            log_debug("checkpoint: %d of %d WAL frames copied", done, log);
+        pthread_mutex_lock(&K.mu);
+        if (rc == SQLITE_OK && done == log)
+            K.caught_up = 1;
+    }
+    pthread_mutex_unlock(&K.mu);
+    return NULL;
+}
 
 static int step_reset(sqlite3_stmt *st)
 {
@@ -61,6 +116,22 @@ static void run_batch(writer_job *list)
         j->done(j, ok);
         j = next;
     }
+}
+
+/* After the checkpointer copied the log, the writer copies the few frames
+ * committed meanwhile, between two batches: the next transaction can then
+ * start the log file over instead of making it longer. */
+static void finish_checkpoint(void)
+{
+    pthread_mutex_lock(&K.mu);
+    int go = K.caught_up;
+    K.caught_up = 0;
+    pthread_mutex_unlock(&K.mu);
+    if (!go)
+        return;
+    int log = 0, done = 0;
+    sqlite3_wal_checkpoint_v2(db_handle(W.conn), NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+    log_debug("checkpoint: the writer finished it (%d of %d frames)", done, log);
 }
 
 static void run_tick(void)
@@ -112,6 +183,7 @@ static void *writer_main(void *arg)
         pthread_mutex_unlock(&W.mu);
         if (list)
             run_batch(list);
+        finish_checkpoint();
         double now = clock_mono_ms();
         if (now - last_tick >= 1000.0) {
             last_tick = now;
@@ -138,6 +210,16 @@ int writer_start(const char *path, void (*tick)(db_conn *c, int64_t now_ms), cha
         return -1;
     }
     live_watch(h);
+    K.conn = db_open(path, 0, err, errn);
+    if (!K.conn)
+        return -1;
+    K.stopping = 0;
+    K.wal_frames = 0;
+    sqlite3_wal_hook(h, on_wal_commit, NULL); /* replaces the automatic checkpoint */
+    if (pthread_create(&K.thread, NULL, checkpointer_main, NULL) != 0) {
+        snprintf(err, errn, "writer: cannot start the checkpointer");
+        return -1;
+    }
     W.tick = tick;
     W.stopping = 0;
     if (pthread_create(&W.thread, NULL, writer_main, NULL) != 0) {
@@ -169,6 +251,13 @@ void writer_stop(void)
     pthread_cond_signal(&W.cv);
     pthread_mutex_unlock(&W.mu);
     pthread_join(W.thread, NULL);
+    pthread_mutex_lock(&K.mu);
+    K.stopping = 1;
+    pthread_cond_signal(&K.cv);
+    pthread_mutex_unlock(&K.mu);
+    pthread_join(K.thread, NULL);
+    db_close(K.conn);
+    K.conn = NULL;
     sqlite3_finalize(W.sp_begin);
     sqlite3_finalize(W.sp_release);
     sqlite3_finalize(W.sp_rollback);

@@ -386,18 +386,42 @@ void h_me(req *r)
 
 /* ---- attempts ---- */
 
+/* After the commit, on the HTTP thread: the new attempt as the participant sees it. */
+static void start_render(req *r)
+{
+    buf out;
+    buf_init(&out, 0);
+    db_conn *c = db_reader();
+    if (!c || attempt_plan_render(c, r->ctx, &out) != 0) {
+        buf_free(&out);
+        reply_error(r, 500, "internal", NULL, "Không hiển thị được bài thi");
+        return;
+    }
+    reply_buf(r, 201, &out);
+}
+
+static void plan_free(void *p)
+{
+    attempt_plan_free(p);
+}
+
+/* A start prepared on this thread (attempt_start_prepare), made by the writer. */
 static int start_run(req *r, db_conn *c)
 {
     buf out;
     buf_init(&out, 0);
     app_err e;
     int created = 0;
-    if (attempt_start(c, &r->who, req_param_id(r, 0), clock_now_ms(), &created, &out, &e) != 0) {
+    int rc = attempt_start_commit(c, r->ctx, &r->who, &created, &out, &e);
+    if (rc < 0) {
         buf_free(&out);
         reply_app_err(r, &e);
         return -1;
     }
-    reply_buf(r, created ? 201 : 200, &out);
+    if (rc == 1)
+        req_after_commit(r, start_render);
+    else
+        reply_buf(r, created ? 201 : 200, &out);
     return 0;
 }
 
@@ -418,7 +442,21 @@ void h_attempt_start(req *r)
                     "Bạn thao tác quá nhanh, vui lòng thử lại sau %d giây", wait);
         return;
     }
-    req_defer(r, start_run, NULL, NULL);
+    attempt_plan *plan;
+    buf out;
+    buf_init(&out, 0);
+    app_err e;
+    int rc = attempt_start_prepare(db_reader(), &r->who, req_param_id(r, 0), clock_now_ms(), &plan,
+                                   &out, &e);
+    if (rc == 1) {
+        buf_free(&out);
+        req_defer(r, start_run, plan, plan_free);
+    } else if (rc == 0) {
+        reply_buf(r, 200, &out);
+    } else {
+        buf_free(&out);
+        reply_app_err(r, &e);
+    }
 }
 
 void h_attempt_get(req *r)
@@ -439,7 +477,7 @@ static int save_run(req *r, db_conn *c)
     buf out;
     buf_init(&out, 0);
     app_err e;
-    if (attempt_save(c, &r->who, req_param_id(r, 0), r->json, clock_now_ms(), &out, &e) != 0) {
+    if (attempt_save_commit(c, r->ctx, &r->who, r->json, &out, &e) != 0) {
         buf_free(&out);
         reply_app_err(r, &e);
         return -1;
@@ -448,29 +486,35 @@ static int save_run(req *r, db_conn *c)
     return 0;
 }
 
+/* A submit's outcome: rc and out as from attempt_submit_*. A late submit
+ * (409 with the result of the saved answers) keeps its finalisation: 0. */
+static int reply_submit(req *r, int rc, buf *out, app_err *e)
+{
+    if (rc == 0) {
+        reply_buf(r, 200, out);
+        return 0;
+    }
+    if (e->status == 409 && out->len) {
+        json_t *result = json_loadb(out->data, out->len, 0, NULL);
+        json_t *body = json_pack("{s:{s:s, s:s, s:n}, s:o}", "error", "code", e->code,
+                                 "message", e->msg, "field", "result",
+                                 result ? result : json_null());
+        buf_free(out);
+        reply_json_new(r, 409, body);
+        return 0;
+    }
+    buf_free(out);
+    reply_app_err(r, e);
+    return -1;
+}
+
 static int submit_run(req *r, db_conn *c)
 {
     buf out;
     buf_init(&out, 0);
     app_err e;
-    if (attempt_submit(c, &r->who, req_param_id(r, 0), r->json, clock_now_ms(), &out, &e) != 0) {
-        if (e.status == 409 && out.len) {
-            /* late: the attempt was finalised from its saved answers; say so
-             * and give the result. Keep the finalisation (return 0). */
-            json_t *result = json_loadb(out.data, out.len, 0, NULL);
-            json_t *body = json_pack("{s:{s:s, s:s, s:n}, s:o}", "error", "code", e.code,
-                                     "message", e.msg, "field", "result",
-                                     result ? result : json_null());
-            buf_free(&out);
-            reply_json_new(r, 409, body);
-            return 0;
-        }
-        buf_free(&out);
-        reply_app_err(r, &e);
-        return -1;
-    }
-    reply_buf(r, 200, &out);
-    return 0;
+    int rc = attempt_submit_commit(c, r->ctx, &r->who, r->json, &out, &e);
+    return reply_submit(r, rc, &out, &e);
 }
 
 static int check_attempt_request(req *r)
@@ -489,14 +533,37 @@ static int check_attempt_request(req *r)
 
 void h_attempt_save(req *r)
 {
-    if (check_attempt_request(r) == 0)
-        req_defer(r, save_run, NULL, NULL);
+    if (check_attempt_request(r) != 0)
+        return;
+    attempt_plan *plan;
+    buf out;
+    buf_init(&out, 0);
+    app_err e;
+    if (attempt_save_prepare(db_reader(), &r->who, req_param_id(r, 0), r->json, clock_now_ms(),
+                             &plan, &out, &e) == 1) {
+        req_defer(r, save_run, plan, plan_free);
+    } else {
+        reply_app_err(r, &e);
+    }
+    buf_free(&out);
 }
 
 void h_attempt_submit(req *r)
 {
-    if (check_attempt_request(r) == 0)
-        req_defer(r, submit_run, NULL, NULL);
+    if (check_attempt_request(r) != 0)
+        return;
+    attempt_plan *plan;
+    buf out;
+    buf_init(&out, 0);
+    app_err e;
+    int rc = attempt_submit_prepare(db_reader(), &r->who, req_param_id(r, 0), r->json,
+                                    clock_now_ms(), &plan, &out, &e);
+    if (rc == 1) {
+        buf_free(&out);
+        req_defer(r, submit_run, plan, plan_free);
+    } else {
+        reply_submit(r, rc, &out, &e);
+    }
 }
 
 void h_attempt_review(req *r)

@@ -102,6 +102,7 @@ struct req {
     int (*defer_run)(req *r, db_conn *c);
     void (*offload_run)(req *r, db_conn *c);
     int offload;
+    void (*after_commit)(req *r); /* see req_after_commit */
     void *ctx;             /* handler's context for a deferred job */
     void (*ctx_free)(void *ctx);
     int state;
@@ -155,5 +156,9 @@ void req_offload(req *r, void (*run)(req *r, db_conn *c), void *ctx, void (*ctx_
  * batch does not commit the client gets 503. ctx is freed with ctx_free (may be
  * NULL) when the request completes. */
 void req_defer(req *r, int (*run)(req *r, db_conn *c), void *ctx, void (*ctx_free)(void *));
+/* From a deferred run(): instead of replying there, reply with fn(r) on the
+ * HTTP thread once the batch has committed (work that needs no writer, kept
+ * off it). Without a commit the client gets the 503 and fn is not called. */
+void req_after_commit(req *r, void (*fn)(req *r));
 
 #endif

@@ -146,14 +146,20 @@ static int job_run(writer_job *job, db_conn *c)
 static void job_done(writer_job *job, int committed)
 {
     req *r = job->ctx;
-    if (!committed)
+    if (!committed) {
+        r->after_commit = NULL;
         reply_error(r, 503, "unavailable", NULL,
                     "Máy chủ tạm thời không ghi được dữ liệu (bộ nhớ lưu trữ đầy hoặc đang bảo "
                     "trì); thao tác chưa được lưu, vui lòng thử lại sau ít phút");
-    else if (!r->reply && !r->stream_read)
+    } else if (!r->reply && !r->stream_read && !r->after_commit)
         reply_error(r, 500, "internal", NULL, "Lỗi máy chủ");
     r->state = ST_READY;
     MHD_resume_connection(r->conn);
+}
+
+void req_after_commit(req *r, void (*fn)(req *r))
+{
+    r->after_commit = fn;
 }
 
 void req_defer(req *r, int (*run)(req *r, db_conn *c), void *ctx, void (*ctx_free)(void *))
@@ -539,6 +545,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         }
         *upload_size = 0;
         return MHD_YES;
+    }
+    if (r->state == ST_READY && r->after_commit) {
+        void (*fn)(req *r) = r->after_commit;
+        r->after_commit = NULL;
+        fn(r);
+        if (!r->reply && !r->stream_read)
+            reply_error(r, 500, "internal", NULL, "Lỗi máy chủ");
     }
     if (r->state == ST_READY || r->too_large)
         return send_reply(r);

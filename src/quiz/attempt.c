@@ -5,6 +5,7 @@
 
 #include "contest/contest.h"
 #include "quiz/draw.h"
+#include "quiz/gencache.h"
 #include "quiz/items.h"
 #include "quiz/qcache.h"
 #include "quiz/score.h"
@@ -18,6 +19,7 @@ typedef struct round_row {
     int attempts_allowed, counting, shuffle_q, shuffle_o, qcount;
     char *blueprint;
     int has_prediction;
+    char *prediction_text; /* NULL: no prediction question */
 } round_row;
 
 typedef struct attempt_row {
@@ -35,6 +37,7 @@ typedef struct attempt_row {
 static void round_free(round_row *r)
 {
     free(r->blueprint);
+    free(r->prediction_text);
 }
 
 static void attempt_free(attempt_row *a)
@@ -73,6 +76,7 @@ static int load_round(db_conn *c, int64_t id, round_row *r)
         r->blueprint = strdup(db_col_text(st, 9));
         r->qcount = sqlite3_column_int(st, 10);
         r->has_prediction = sqlite3_column_type(st, 11) != SQLITE_NULL;
+        r->prediction_text = dup_col(st, 11);
     }
     db_done(st);
     return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
@@ -356,25 +360,15 @@ static int merge(db_conn *c, attempt_row *a, json_t *body, app_err *e)
 
 /* ---- finalising ---- */
 
-/* Scores a's saved answers against the current keys and writes the final
- * attempt and, per the round's counting rule, the participant's result. */
-static int finalise(db_conn *c, attempt_row *a, int status, int64_t at, app_err *e)
+/* The chosen options of a's saved answers, as original-option bits per item. */
+static int chosen_bits(const attempt_row *a, attempt_item *items, unsigned *chosen)
 {
-    attempt_item items[ITEMS_MAX];
     int n = items_parse(a->items, items, ITEMS_MAX);
     json_t *answers = json_loads(a->answers, 0, NULL);
-    contest_settings s;
-    round_row r;
-    int rrc = load_round(c, a->round_id, &r);
-    if (n < 0 || !answers || rrc != 0 || load_settings(c, a->contest_id, &s) != 0) {
+    if (n < 0 || !answers) {
         json_decref(answers);
-        if (rrc == 0)
-            round_free(&r);
-        APP_ERR(e, 500, "internal", NULL, "Không chấm được bài thi");
         return -1;
     }
-    unsigned chosen[ITEMS_MAX];
-    score_key keys[ITEMS_MAX];
     for (int i = 0; i < n; i++) {
         char k[24];
         snprintf(k, sizeof k, "%lld", (long long)items[i].qid);
@@ -388,45 +382,131 @@ static int finalise(db_conn *c, attempt_row *a, int status, int64_t at, app_err 
             json_array_foreach(v, j, x) disp |= 1u << json_integer_value(x);
         }
         chosen[i] = items_to_original(&items[i], disp);
-        keys[i].correct_mask = 0;
-        keys[i].voided = 0;
-        sqlite3_stmt *st = db_stmt(c, Q_QUESTION_KEY);
-        sqlite3_bind_int64(st, 1, items[i].qid);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            keys[i].correct_mask = (unsigned)sqlite3_column_int(st, 0);
-            keys[i].voided = sqlite3_column_int(st, 1);
-        }
-        db_done(st);
     }
     json_decref(answers);
-    score_result res = score_attempt(chosen, keys, n, s.points);
+    return n;
+}
+
+/* Scores a's saved answers with the keys of generation gen (gen < 0: the
+ * keys as c sees them, uncached: the writer). */
+static int score_saved(db_conn *c, int64_t gen, const attempt_row *a, int points,
+                       score_result *res)
+{
+    attempt_item items[ITEMS_MAX];
+    unsigned chosen[ITEMS_MAX];
+    score_key keys[ITEMS_MAX];
+    int n = chosen_bits(a, items, chosen);
+    if (n < 0)
+        return -1;
+    for (int i = 0; i < n; i++)
+        if (gencache_key(c, gen, items[i].qid, &keys[i]) != 0)
+            keys[i] = (score_key){0, 0};
+    *res = score_attempt(chosen, keys, n, points);
+    return 0;
+}
+
+/* The attempt as a reader saw it: a write prepared from it is made only while
+ * the row still holds these. */
+typedef struct attempt_seen {
+    char *answers;
+    int has_prediction;
+    int64_t prediction;
+    int64_t deadline;
+} attempt_seen;
+
+static void bind_prediction(sqlite3_stmt *st, int i, int has, int64_t value)
+{
+    if (has)
+        sqlite3_bind_int64(st, i, value);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* Writes a as final (status, scored res at time at) and, per the round's
+ * counting rule, the participant's result. With seen, only if the attempt is
+ * still open and as seen. 0 written, 1 not (seen no longer holds), -1 error. */
+static int write_final(db_conn *c, attempt_row *a, const attempt_seen *seen, int status,
+                       int64_t at, const score_result *res, int counting, int track,
+                       int64_t unit)
+{
     int64_t end = at < a->deadline ? at : a->deadline;
     int64_t duration = end - a->started;
     if (duration < 0)
         duration = 0;
     int64_t submitted_at = status == ATTEMPT_EXPIRED ? a->deadline : at;
 
-    sqlite3_stmt *st = db_stmt(c, Q_ATTEMPT_FINAL);
+    sqlite3_stmt *st = db_stmt(c, seen ? Q_ATTEMPT_FINAL_IF : Q_ATTEMPT_FINAL);
+    if (!st)
+        return -1;
     sqlite3_bind_int64(st, 1, a->id);
     sqlite3_bind_int(st, 2, status);
     db_bind_text(st, 3, a->answers);
-    if (a->has_prediction_value)
-        sqlite3_bind_int64(st, 4, a->prediction);
+    bind_prediction(st, 4, a->has_prediction_value, a->prediction);
     sqlite3_bind_int64(st, 5, submitted_at);
-    sqlite3_bind_int(st, 6, res.score);
-    sqlite3_bind_int(st, 7, res.max_score);
-    sqlite3_bind_int(st, 8, res.correct);
-    sqlite3_bind_int(st, 9, res.total);
+    sqlite3_bind_int(st, 6, res->score);
+    sqlite3_bind_int(st, 7, res->max_score);
+    sqlite3_bind_int(st, 8, res->correct);
+    sqlite3_bind_int(st, 9, res->total);
     sqlite3_bind_int64(st, 10, duration);
+    if (seen) {
+        db_bind_text(st, 11, seen->answers);
+        bind_prediction(st, 12, seen->has_prediction, seen->prediction);
+        sqlite3_bind_int64(st, 13, seen->deadline);
+    }
     int rc = sqlite3_step(st);
     int changed = sqlite3_changes(db_handle(c));
     db_done(st);
-    if (rc != SQLITE_DONE || changed != 1) {
-        round_free(&r);
-        APP_ERR(e, 503, "unavailable", NULL, "Không ghi được kết quả, vui lòng thử lại");
+    if (rc != SQLITE_DONE)
+        return -1;
+    if (changed != 1)
+        return seen ? 1 : -1;
+    st = db_stmt(c, counting == COUNT_LAST ? Q_RESULT_UPSERT_LAST : Q_RESULT_UPSERT_BEST);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, a->round_id);
+    sqlite3_bind_int64(st, 2, a->participant_id);
+    sqlite3_bind_int64(st, 3, a->id);
+    sqlite3_bind_int(st, 4, track);
+    sqlite3_bind_int64(st, 5, unit);
+    sqlite3_bind_int(st, 6, res->score);
+    sqlite3_bind_int(st, 7, res->max_score);
+    sqlite3_bind_int(st, 8, res->correct);
+    sqlite3_bind_int(st, 9, res->total);
+    sqlite3_bind_int64(st, 10, duration);
+    sqlite3_bind_int64(st, 11, submitted_at);
+    bind_prediction(st, 12, a->has_prediction_value, a->prediction);
+    rc = sqlite3_step(st);
+    db_done(st);
+    if (rc != SQLITE_DONE)
+        return -1;
+    a->status = status;
+    a->score = res->score;
+    a->max_score = res->max_score;
+    a->correct = res->correct;
+    a->total = res->total;
+    a->duration_ms = duration;
+    a->submitted_at = submitted_at;
+    return 0;
+}
+
+/* Scores a's saved answers against the current keys and writes the final
+ * attempt and the participant's result (the writer). */
+static int finalise(db_conn *c, attempt_row *a, int status, int64_t at, app_err *e)
+{
+    contest_settings s;
+    round_row r;
+    score_result res;
+    int rrc = load_round(c, a->round_id, &r);
+    if (rrc != 0 || load_settings(c, a->contest_id, &s) != 0 ||
+        score_saved(c, -1, a, s.points, &res) != 0) {
+        if (rrc == 0)
+            round_free(&r);
+        APP_ERR(e, 500, "internal", NULL, "Không chấm được bài thi");
         return -1;
     }
-    st = db_stmt(c, Q_PARTICIPANT_TRACK_UNIT);
+    int counting = r.counting;
+    round_free(&r);
+    sqlite3_stmt *st = db_stmt(c, Q_PARTICIPANT_TRACK_UNIT);
     sqlite3_bind_int64(st, 1, a->participant_id);
     int track = 0;
     int64_t unit = 0;
@@ -435,41 +515,17 @@ static int finalise(db_conn *c, attempt_row *a, int status, int64_t at, app_err 
         unit = sqlite3_column_int64(st, 1);
     }
     db_done(st);
-    st = db_stmt(c, r.counting == COUNT_LAST ? Q_RESULT_UPSERT_LAST : Q_RESULT_UPSERT_BEST);
-    sqlite3_bind_int64(st, 1, a->round_id);
-    sqlite3_bind_int64(st, 2, a->participant_id);
-    sqlite3_bind_int64(st, 3, a->id);
-    sqlite3_bind_int(st, 4, track);
-    sqlite3_bind_int64(st, 5, unit);
-    sqlite3_bind_int(st, 6, res.score);
-    sqlite3_bind_int(st, 7, res.max_score);
-    sqlite3_bind_int(st, 8, res.correct);
-    sqlite3_bind_int(st, 9, res.total);
-    sqlite3_bind_int64(st, 10, duration);
-    sqlite3_bind_int64(st, 11, submitted_at);
-    if (a->has_prediction_value)
-        sqlite3_bind_int64(st, 12, a->prediction);
-    rc = sqlite3_step(st);
-    db_done(st);
-    round_free(&r);
-    if (rc != SQLITE_DONE) {
+    if (write_final(c, a, NULL, status, at, &res, counting, track, unit) != 0) {
         APP_ERR(e, 503, "unavailable", NULL, "Không ghi được kết quả, vui lòng thử lại");
         return -1;
     }
-    a->status = status;
-    a->score = res.score;
-    a->max_score = res.max_score;
-    a->correct = res.correct;
-    a->total = res.total;
-    a->duration_ms = duration;
-    a->submitted_at = submitted_at;
     return 0;
 }
 
 /* ---- drawing a paper ---- */
 
-static int draw_items(db_conn *c, const round_row *r, int64_t contest_id, int track, buf *items,
-                      app_err *e)
+static int draw_items(db_conn *c, int64_t gen, const round_row *r, int64_t contest_id, int track,
+                      buf *items, app_err *e)
 {
     json_t *bp = json_loads(r->blueprint, 0, NULL);
     int64_t picked[ITEMS_MAX];
@@ -477,43 +533,42 @@ static int draw_items(db_conn *c, const round_row *r, int64_t contest_id, int tr
     size_t si;
     json_t *slot;
     int ok = json_is_array(bp);
+    int64_t *cand = NULL;
+    int cap = 0;
     json_array_foreach(bp, si, slot)
     {
         int want = (int)json_integer_value(json_object_get(slot, "count"));
-        size_t cap = 64, n = 0;
-        int64_t *cand = malloc(cap * sizeof *cand);
-        sqlite3_stmt *st = db_stmt(c, Q_CANDIDATES);
-        sqlite3_bind_int64(st, 1, contest_id);
-        db_bind_text(st, 2, json_string_value(json_object_get(slot, "category")));
-        sqlite3_bind_int(st, 3, (int)json_integer_value(json_object_get(slot, "difficulty")));
-        sqlite3_bind_int(st, 4, track);
-        while (cand && sqlite3_step(st) == SQLITE_ROW) {
-            int64_t id = sqlite3_column_int64(st, 0);
+        const char *category = json_string_value(json_object_get(slot, "category"));
+        int difficulty = (int)json_integer_value(json_object_get(slot, "difficulty"));
+        int n;
+        while ((n = gencache_candidates(c, gen, contest_id, category, difficulty, track, cand,
+                                        cap)) > cap) {
+            int64_t *more = realloc(cand, (size_t)n * sizeof *more);
+            if (!more) {
+                n = -1;
+                break;
+            }
+            cand = more;
+            cap = n;
+        }
+        /* leave out what an earlier slot picked */
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
             int dup = 0;
             for (int k = 0; k < npicked && !dup; k++)
-                dup = picked[k] == id;
-            if (dup)
-                continue;
-            if (n == cap) {
-                int64_t *nc = realloc(cand, 2 * cap * sizeof *nc);
-                if (!nc)
-                    break;
-                cand = nc;
-                cap *= 2;
-            }
-            cand[n++] = id;
+                dup = picked[k] == cand[i];
+            if (!dup)
+                cand[kept++] = cand[i];
         }
-        db_done(st);
-        if (!cand || (int)n < want || npicked + want > ITEMS_MAX) {
-            free(cand);
+        if (n < 0 || kept < want || want < 0 || npicked + want > ITEMS_MAX) {
             ok = 0;
             break;
         }
-        draw_pick(cand, (int)n, want);
+        draw_pick(cand, kept, want);
         memcpy(picked + npicked, cand, (size_t)want * sizeof *cand);
         npicked += want;
-        free(cand);
     }
+    free(cand);
     json_decref(bp);
     if (!ok || npicked == 0) {
         APP_ERR(e, 500, "internal", NULL,
@@ -599,7 +654,7 @@ int attempt_start(db_conn *c, const participant_auth *who, int64_t round_id, int
                 r.attempts_allowed);
         goto done;
     }
-    if (draw_items(c, &r, r.contest_id, who->track, &items, e) != 0)
+    if (draw_items(c, -1, &r, r.contest_id, who->track, &items, e) != 0)
         goto done;
     int64_t deadline = now + r.duration < r.closes ? now + r.duration : r.closes;
     st = db_stmt(c, Q_ATTEMPT_INSERT);
@@ -650,6 +705,12 @@ static int grace_ms(db_conn *c, int64_t contest_id)
     return load_settings(c, contest_id, &s) == 0 ? s.grace_ms : 10000;
 }
 
+static void render_saved(buf *out, int changed, int64_t deadline, int64_t now)
+{
+    buf_printf(out, "{\"saved\":%d,\"remaining_ms\":%lld}", changed,
+               (long long)(deadline > now ? deadline - now : 0));
+}
+
 int attempt_save(db_conn *c, const participant_auth *who, int64_t attempt_id, json_t *body,
                  int64_t now, buf *out, app_err *e)
 {
@@ -680,8 +741,7 @@ int attempt_save(db_conn *c, const participant_auth *who, int64_t attempt_id, js
         APP_ERR(e, 503, "unavailable", NULL, "Không lưu được, vui lòng thử lại");
         goto done;
     }
-    buf_printf(out, "{\"saved\":%d,\"remaining_ms\":%lld}", changed,
-               (long long)(a.deadline > now ? a.deadline - now : 0));
+    render_saved(out, changed, a.deadline, now);
     result = 0;
 done:
     attempt_free(&a);
@@ -732,6 +792,342 @@ int attempt_submit(db_conn *c, const participant_auth *who, int64_t attempt_id, 
 done:
     attempt_free(&a);
     return result;
+}
+
+/* ---- writes prepared on a reader ---- */
+
+enum { PLAN_START = 1, PLAN_SAVE, PLAN_SUBMIT };
+
+struct attempt_plan {
+    int kind;
+    int full;         /* the writer must do the whole operation itself */
+    int64_t gen;      /* quiz generation of the draw or the score */
+    int64_t id;       /* the attempt (save, submit) or the round (start) */
+    int64_t now;
+    attempt_row a;    /* save, submit: the attempt with the body merged; start: the new one */
+    attempt_seen seen;
+    score_result res; /* submit */
+    int counting;     /* submit */
+    int changed;      /* save: answers changed */
+    int used;         /* start: the participant's attempts in the round */
+};
+
+void attempt_plan_free(attempt_plan *p)
+{
+    if (!p)
+        return;
+    attempt_free(&p->a);
+    free(p->seen.answers);
+    free(p);
+}
+
+static attempt_plan *plan_new(int kind, int64_t id, int64_t now)
+{
+    attempt_plan *p = calloc(1, sizeof *p);
+    if (p) {
+        p->kind = kind;
+        p->id = id;
+        p->now = now;
+        p->gen = -1;
+    }
+    return p;
+}
+
+/* A read transaction, so that the generation and what is read with it agree. */
+static void read_begin(db_conn *c)
+{
+    sqlite3_stmt *st = db_stmt(c, Q_READ_BEGIN);
+    if (st) {
+        sqlite3_step(st);
+        db_done(st);
+    }
+}
+
+static void read_end(db_conn *c)
+{
+    sqlite3_stmt *st = db_stmt(c, Q_READ_END);
+    if (st) {
+        sqlite3_step(st);
+        db_done(st);
+    }
+}
+
+static int remember_seen(attempt_plan *p)
+{
+    p->seen.answers = strdup(p->a.answers);
+    p->seen.has_prediction = p->a.has_prediction_value;
+    p->seen.prediction = p->a.prediction;
+    p->seen.deadline = p->a.deadline;
+    return p->seen.answers ? 0 : -1;
+}
+
+/* Hands the plan to the writer as is: it will do the whole operation. */
+static int plan_full(attempt_plan *p, attempt_plan **plan)
+{
+    p->full = 1;
+    *plan = p;
+    return 1;
+}
+
+int attempt_start_prepare(db_conn *c, const participant_auth *who, int64_t round_id,
+                          int64_t now, attempt_plan **plan, buf *out, app_err *e)
+{
+    *plan = NULL;
+    attempt_plan *p = plan_new(PLAN_START, round_id, now);
+    if (!p) {
+        APP_ERR(e, 503, "unavailable", NULL, "Máy chủ đang quá tải, vui lòng thử lại");
+        return -1;
+    }
+    if (!c)
+        return plan_full(p, plan);
+    round_row r;
+    int rc = load_round(c, round_id, &r);
+    if (rc != 0) {
+        attempt_plan_free(p);
+        if (rc == 1)
+            APP_ERR(e, 404, "not_found", NULL, "Không tìm thấy vòng thi");
+        else
+            APP_ERR(e, 503, "unavailable", NULL, "Không đọc được dữ liệu, vui lòng thử lại");
+        return -1;
+    }
+    int result = -1;
+    buf items;
+    buf_init(&items, 0);
+    if (r.contest_id != who->contest_id || now < r.opens || now >= r.closes) {
+        /* the writer gives the refusal, as it always has */
+        round_free(&r);
+        return plan_full(p, plan);
+    }
+    read_begin(c);
+    p->gen = gencache_current(c);
+    sqlite3_stmt *st = db_stmt(c, Q_ATTEMPT_OPEN_FOR);
+    sqlite3_bind_int64(st, 1, round_id);
+    sqlite3_bind_int64(st, 2, who->id);
+    int64_t open_id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    db_done(st);
+    if (open_id) {
+        /* resumed from a reader; one past its deadline is finalised by the writer */
+        if (load_attempt(c, open_id, &p->a) == 0 && now <= p->a.deadline) {
+            result = render(c, &p->a, now, out) == 0 ? 0 : -1;
+            if (result != 0)
+                APP_ERR(e, 500, "internal", NULL, "Không hiển thị được bài thi");
+        } else {
+            result = plan_full(p, plan);
+        }
+        goto done;
+    }
+    st = db_stmt(c, Q_ATTEMPT_COUNT);
+    sqlite3_bind_int64(st, 1, round_id);
+    sqlite3_bind_int64(st, 2, who->id);
+    p->used = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    db_done(st);
+    if (p->used >= r.attempts_allowed) {
+        APP_ERR(e, 409, "attempt_limit", NULL, "Bạn đã dùng hết %d lượt thi của vòng này",
+                r.attempts_allowed);
+        goto done;
+    }
+    if (p->gen < 0 || draw_items(c, p->gen, &r, r.contest_id, who->track, &items, e) != 0) {
+        result = plan_full(p, plan);
+        goto done;
+    }
+    p->a.round_id = round_id;
+    p->a.participant_id = who->id;
+    p->a.contest_id = r.contest_id;
+    p->a.closes_at = r.closes;
+    p->a.status = ATTEMPT_OPEN;
+    p->a.started = now;
+    p->a.deadline = now + r.duration < r.closes ? now + r.duration : r.closes;
+    p->a.items = buf_steal(&items, NULL);
+    p->a.answers = strdup("{}");
+    if (r.prediction_text)
+        p->a.prediction_text = strdup(r.prediction_text);
+    if (!p->a.items || !p->a.answers || (r.prediction_text && !p->a.prediction_text))
+        p->full = 1;
+    *plan = p;
+    result = 1;
+done:
+    read_end(c);
+    buf_free(&items);
+    round_free(&r);
+    if (result != 1)
+        attempt_plan_free(p);
+    return result;
+}
+
+int attempt_start_commit(db_conn *c, attempt_plan *p, const participant_auth *who,
+                         int *created, buf *out, app_err *e)
+{
+    if (!p->full && gencache_current(c) == p->gen) {
+        sqlite3_stmt *st = db_stmt(c, Q_ATTEMPT_OPEN_FOR);
+        sqlite3_bind_int64(st, 1, p->id);
+        sqlite3_bind_int64(st, 2, who->id);
+        int open = sqlite3_step(st) == SQLITE_ROW;
+        db_done(st);
+        int used = -1;
+        if (!open) {
+            st = db_stmt(c, Q_ATTEMPT_COUNT);
+            sqlite3_bind_int64(st, 1, p->id);
+            sqlite3_bind_int64(st, 2, who->id);
+            used = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+            db_done(st);
+        }
+        if (used == p->used) {
+            st = db_stmt(c, Q_ATTEMPT_INSERT);
+            sqlite3_bind_int64(st, 1, p->id);
+            sqlite3_bind_int64(st, 2, who->id);
+            sqlite3_bind_int(st, 3, used + 1);
+            sqlite3_bind_int64(st, 4, p->a.started);
+            sqlite3_bind_int64(st, 5, p->a.deadline);
+            db_bind_text(st, 6, p->a.items);
+            int rc = sqlite3_step(st);
+            db_done(st);
+            if (rc != SQLITE_DONE) {
+                APP_ERR(e, 503, "unavailable", NULL, "Không tạo được bài thi, vui lòng thử lại");
+                return -1;
+            }
+            p->a.id = sqlite3_last_insert_rowid(db_handle(c));
+            *created = 1;
+            return 1;
+        }
+    }
+    return attempt_start(c, who, p->id, p->now, created, out, e);
+}
+
+int attempt_plan_render(db_conn *c, const attempt_plan *p, buf *out)
+{
+    return render(c, &p->a, p->now, out);
+}
+
+int attempt_save_prepare(db_conn *c, const participant_auth *who, int64_t attempt_id,
+                         json_t *body, int64_t now, attempt_plan **plan, buf *out, app_err *e)
+{
+    (void)out;
+    *plan = NULL;
+    attempt_plan *p = plan_new(PLAN_SAVE, attempt_id, now);
+    if (!p) {
+        APP_ERR(e, 503, "unavailable", NULL, "Máy chủ đang quá tải, vui lòng thử lại");
+        return -1;
+    }
+    if (!c)
+        return plan_full(p, plan);
+    if (load_own(c, who, attempt_id, &p->a, e) != 0)
+        goto fail;
+    if (p->a.status != ATTEMPT_OPEN) {
+        APP_ERR(e, 409, "late", NULL, "Bài thi đã kết thúc, không thể sửa câu trả lời");
+        goto fail;
+    }
+    if (now > p->a.deadline + grace_ms(c, p->a.contest_id)) {
+        APP_ERR(e, 409, "late", NULL, "Đã hết giờ làm bài, câu trả lời không được lưu thêm");
+        goto fail;
+    }
+    if (remember_seen(p) != 0)
+        return plan_full(p, plan);
+    p->changed = merge(c, &p->a, body, e);
+    if (p->changed < 0)
+        goto fail;
+    *plan = p;
+    return 1;
+fail:
+    attempt_plan_free(p);
+    return -1;
+}
+
+int attempt_save_commit(db_conn *c, attempt_plan *p, const participant_auth *who, json_t *body,
+                        buf *out, app_err *e)
+{
+    if (!p->full) {
+        sqlite3_stmt *st = db_stmt(c, Q_ATTEMPT_SAVE_IF);
+        sqlite3_bind_int64(st, 1, p->a.id);
+        db_bind_text(st, 2, p->a.answers);
+        bind_prediction(st, 3, p->a.has_prediction_value, p->a.prediction);
+        sqlite3_bind_int64(st, 4, p->now);
+        db_bind_text(st, 5, p->seen.answers);
+        bind_prediction(st, 6, p->seen.has_prediction, p->seen.prediction);
+        sqlite3_bind_int64(st, 7, p->seen.deadline);
+        int rc = sqlite3_step(st);
+        int changed = sqlite3_changes(db_handle(c));
+        db_done(st);
+        if (rc != SQLITE_DONE) {
+            APP_ERR(e, 503, "unavailable", NULL, "Không lưu được, vui lòng thử lại");
+            return -1;
+        }
+        if (changed == 1) {
+            render_saved(out, p->changed, p->a.deadline, p->now);
+            return 0;
+        }
+    }
+    return attempt_save(c, who, p->id, body, p->now, out, e);
+}
+
+int attempt_submit_prepare(db_conn *c, const participant_auth *who, int64_t attempt_id,
+                           json_t *body, int64_t now, attempt_plan **plan, buf *out, app_err *e)
+{
+    *plan = NULL;
+    attempt_plan *p = plan_new(PLAN_SUBMIT, attempt_id, now);
+    if (!p) {
+        APP_ERR(e, 503, "unavailable", NULL, "Máy chủ đang quá tải, vui lòng thử lại");
+        return -1;
+    }
+    if (!c)
+        return plan_full(p, plan);
+    int result = -1;
+    read_begin(c);
+    p->gen = gencache_current(c);
+    contest_settings s;
+    round_row r;
+    if (load_own(c, who, attempt_id, &p->a, e) != 0)
+        goto done;
+    if (p->a.status == ATTEMPT_SUBMITTED) {
+        render_submit(out, &p->a); /* a second submit returns the first result */
+        result = 0;
+        goto done;
+    }
+    if (p->a.status == ATTEMPT_EXPIRED) {
+        render_submit(out, &p->a);
+        APP_ERR(e, 409, "late", NULL,
+                "Đã quá thời gian nộp bài; bài thi được chấm theo các câu trả lời đã lưu");
+        goto done;
+    }
+    if (p->gen < 0 || load_settings(c, p->a.contest_id, &s) != 0 ||
+        now > p->a.deadline + s.grace_ms || remember_seen(p) != 0) {
+        result = plan_full(p, plan); /* late: the writer finalises it */
+        goto done;
+    }
+    if (merge(c, &p->a, body, e) < 0)
+        goto done;
+    if (load_round(c, p->a.round_id, &r) != 0) {
+        result = plan_full(p, plan);
+        goto done;
+    }
+    p->counting = r.counting;
+    round_free(&r);
+    if (score_saved(c, p->gen, &p->a, s.points, &p->res) != 0)
+        p->full = 1;
+    *plan = p;
+    result = 1;
+done:
+    read_end(c);
+    if (result != 1)
+        attempt_plan_free(p);
+    return result;
+}
+
+int attempt_submit_commit(db_conn *c, attempt_plan *p, const participant_auth *who,
+                          json_t *body, buf *out, app_err *e)
+{
+    if (!p->full && gencache_current(c) == p->gen) {
+        int rc = write_final(c, &p->a, &p->seen, ATTEMPT_SUBMITTED, p->now, &p->res, p->counting,
+                             who->track, who->unit_id);
+        if (rc < 0) {
+            APP_ERR(e, 503, "unavailable", NULL, "Không ghi được kết quả, vui lòng thử lại");
+            return -1;
+        }
+        if (rc == 0) {
+            render_submit(out, &p->a);
+            return 0;
+        }
+    }
+    return attempt_submit(c, who, p->id, body, p->now, out, e);
 }
 
 int attempt_review(db_conn *c, const participant_auth *who, int64_t attempt_id, int64_t now,
