@@ -23,6 +23,7 @@ static void usage(FILE *f)
             "  check              database integrity check and row counts\n"
             "  backup             consistent copy of the database while serving\n"
             "  bench-seed         (benchmarks only) synthetic final attempts\n"
+            "  bench-people       (benchmarks only) participants with tokens and open attempts\n"
             "  bench-console-seed (benchmarks only) participants with attempts in every round\n");
 }
 
@@ -50,6 +51,8 @@ int main(int argc, char **argv)
         return cli_console_seed(argc - 1, argv + 1);
     if (strcmp(cmd, "bench-seed") == 0)
         return cli_bench_seed(argc - 1, argv + 1);
+    if (strcmp(cmd, "bench-people") == 0)
+        return cli_bench_people(argc - 1, argv + 1);
     if (strcmp(cmd, "contest") == 0)
         return cli_contest(argc - 1, argv + 1);
     if (strcmp(cmd, "plan") == 0)

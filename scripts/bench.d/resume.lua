@@ -10,4 +10,5 @@ request = function()
   return wrk.format("GET", "/api/attempts/" .. p[2], { ["Authorization"] = "Bearer " .. p[1] })
 end
 
+delay = common.pacer()
 done = common.done("resume")

@@ -32,4 +32,5 @@ request = function()
     { ["Authorization"] = "Bearer " .. list[i][1] })
 end
 
+delay = common.pacer()
 done = common.done("start")

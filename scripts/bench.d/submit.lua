@@ -35,4 +35,5 @@ request = function()
     '{"prediction": 1234}')
 end
 
+delay = common.pacer()
 done = common.done("submit")

@@ -14,7 +14,6 @@
 #include "util/buf.h"
 #include "util/clock.h"
 
-#define DEFAULT_DB "cchc-quiz.db"
 #define BANK_FILE_MAX (64u << 20)
 
 static void bank_usage(FILE *f)

@@ -16,7 +16,6 @@
 #include "db/db.h"
 #include "util/clock.h"
 
-#define DEFAULT_DB "cchc-quiz.db"
 #define DEFAULT_BASE "http://localhost:8080"
 
 static void cert_usage(FILE *f)

@@ -7,11 +7,16 @@
 #include "bank/formats.h"
 #include "db/db.h"
 
+/* The database file when --db is not given. */
+#define DEFAULT_DB "cchc-quiz.db"
+
 int cli_serve(int argc, char **argv);
 int cli_bank(int argc, char **argv);
 int cli_regrade(int argc, char **argv);
 /* Benchmarks only: synthetic final attempts (scripts/bench). */
 int cli_bench_seed(int argc, char **argv);
+/* Benchmarks only: participants with tokens, and open attempts (scripts/bench). */
+int cli_bench_people(int argc, char **argv);
 /* Benchmarks only: synthetic participants with attempts in every round
  * (scripts/bench --console). */
 int cli_console_seed(int argc, char **argv);

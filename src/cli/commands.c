@@ -23,7 +23,6 @@
 #include "util/clock.h"
 #include "util/log.h"
 
-#define DEFAULT_DB "cchc-quiz.db"
 
 char *cli_read_file(const char *path, size_t max, size_t *len, char *err, size_t errn)
 {

@@ -10,7 +10,6 @@
 #include "plan/store.h"
 #include "util/clock.h"
 
-#define DEFAULT_DB "cchc-quiz.db"
 
 static plan *read_plan(const char *path)
 {

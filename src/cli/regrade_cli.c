@@ -14,7 +14,6 @@
 #include "quiz/regrade.h"
 #include "util/clock.h"
 
-#define DEFAULT_DB "cchc-quiz.db"
 
 static void regrade_usage(FILE *f)
 {

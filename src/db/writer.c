@@ -2,6 +2,9 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -11,6 +14,7 @@
 #include "util/log.h"
 
 #define WRITER_BATCH_MAX 2048
+#define WRITER_NICE (-5)
 /* WAL frames after which the checkpointer copies the log into the database
  * (SQLite's own automatic checkpoint is 1000, run by the committing thread:
  * here the writer never stops for it). */
@@ -56,6 +60,7 @@ static int on_wal_commit(void *arg, sqlite3 *h, const char *db, int frames)
 static void *checkpointer_main(void *arg)
 {
     (void)arg;
+    pthread_setname_np(pthread_self(), "cchc-checkpoint");
     pthread_mutex_lock(&K.mu);
     while (!K.stopping) {
         if (K.wal_frames < CHECKPOINT_FRAMES || K.caught_up) {
@@ -65,12 +70,14 @@ static void *checkpointer_main(void *arg)
         K.wal_frames = 0;
         pthread_mutex_unlock(&K.mu);
         int log = 0, done = 0;
+        double t0 = clock_mono_ms();
         int rc = sqlite3_wal_checkpoint_v2(db_handle(K.conn), NULL, SQLITE_CHECKPOINT_PASSIVE,
                                            &log, &done);
+        double ms = clock_mono_ms() - t0;
         if (rc != SQLITE_OK && rc != SQLITE_BUSY)
             log_warn("checkpoint: %s", sqlite3_errmsg(db_handle(K.conn)));
         else
-            log_debug("checkpoint: %d of %d WAL frames copied", done, log);
+            log_debug("checkpoint: %d of %d WAL frames copied in %.1f ms", done, log, ms);
         pthread_mutex_lock(&K.mu);
         if (rc == SQLITE_OK && done == log)
             K.caught_up = 1;
@@ -86,8 +93,12 @@ static int step_reset(sqlite3_stmt *st)
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* A batch slower than this is logged (debug) with where its time went. */
+#define SLOW_BATCH_MS 50.0
+
 static void run_batch(writer_job *list)
 {
+    double t0 = clock_mono_ms();
     int ok = db_begin(W.conn) == SQLITE_OK;
     int n = 0;
     for (writer_job *j = list; ok && j; j = j->next) {
@@ -101,8 +112,13 @@ static void run_batch(writer_job *list)
         }
         step_reset(W.sp_release);
     }
+    double t1 = clock_mono_ms();
     if (ok && db_commit(W.conn) != SQLITE_OK)
         ok = 0;
+    double t2 = clock_mono_ms();
+    if (t2 - t0 > SLOW_BATCH_MS)
+        log_debug("writer: slow batch of %d jobs: %.1f ms running, %.1f ms committing", n,
+                  t1 - t0, t2 - t1);
     if (!ok) {
         log_error("writer: batch of %d not committed: %s", n, sqlite3_errmsg(db_handle(W.conn)));
         db_rollback(W.conn);
@@ -130,8 +146,10 @@ static void finish_checkpoint(void)
     if (!go)
         return;
     int log = 0, done = 0;
+    double t0 = clock_mono_ms();
     sqlite3_wal_checkpoint_v2(db_handle(W.conn), NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
-    log_debug("checkpoint: the writer finished it (%d of %d frames)", done, log);
+    log_debug("checkpoint: the writer finished it (%d of %d frames) in %.1f ms", done, log,
+              clock_mono_ms() - t0);
 }
 
 static void run_tick(void)
@@ -159,6 +177,11 @@ static void *writer_main(void *arg)
 {
     (void)arg;
     double last_tick = 0;
+    /* Every write waits for this one thread: when the CPUs are busy it goes
+     * first (allowed as root or with CAP_SYS_NICE; otherwise it stays as is). */
+    if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), WRITER_NICE) != 0)
+        log_debug("writer: priority unchanged (%s)", strerror(errno));
+    pthread_setname_np(pthread_self(), "cchc-writer");
     pthread_mutex_lock(&W.mu);
     for (;;) {
         while (!W.head && !W.stopping) {

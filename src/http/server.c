@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,13 @@
 #include "util/log.h"
 
 enum { ST_NEW = 0, ST_BODY, ST_DEFERRED, ST_READY };
+
+/* Requests whose connection is suspended while the writer or the offload
+ * thread works for them. Stopping waits for these: libmicrohttpd must not be
+ * stopped with a connection suspended. Once stopping is set no more are
+ * suspended (the request is counted before the flag is read). */
+static atomic_int g_in_flight;
+static atomic_int g_stopping;
 
 #define JSON_MAX_DEPTH 32
 
@@ -155,6 +163,7 @@ static void job_done(writer_job *job, int committed)
         reply_error(r, 500, "internal", NULL, "Lỗi máy chủ");
     r->state = ST_READY;
     MHD_resume_connection(r->conn);
+    atomic_fetch_sub(&g_in_flight, 1);
 }
 
 void req_after_commit(req *r, void (*fn)(req *r))
@@ -222,6 +231,7 @@ static void offload_job(void *arg)
         reply_error(r, 500, "internal", NULL, "Lỗi máy chủ");
     r->state = ST_READY;
     MHD_resume_connection(r->conn);
+    atomic_fetch_sub(&g_in_flight, 1);
 }
 
 void req_offload(req *r, void (*run)(req *r, db_conn *c), void *ctx, void (*ctx_free)(void *))
@@ -560,6 +570,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (check_preconditions(r) == 0)
         r->route->handler(r);
     if (r->state == ST_DEFERRED) {
+        atomic_fetch_add(&g_in_flight, 1);
+        if (atomic_load(&g_stopping)) {
+            atomic_fetch_sub(&g_in_flight, 1);
+            r->state = ST_READY;
+            r->after_commit = NULL;
+            reply_error(r, 503, "unavailable", NULL, "Máy chủ đang dừng, vui lòng thử lại sau");
+            return send_reply(r);
+        }
         MHD_suspend_connection(conn);
         if (r->offload)
             offload_submit(offload_job, r);
@@ -668,7 +686,14 @@ int server_run(const server_config *cfg)
     while (!g_stop)
         pause();
     log_info("stopping");
+    atomic_store(&g_stopping, 1);
     sse_stop();
+    /* let the writer and the offload thread answer what they hold */
+    for (int i = 0; atomic_load(&g_in_flight) > 0 && i < 600; i++)
+        usleep(50 * 1000);
+    if (atomic_load(&g_in_flight) > 0)
+        log_warn("stopping with %d requests still in the writer's hands",
+                 atomic_load(&g_in_flight));
     offload_stop();
     MHD_stop_daemon(d);
     static_free();
