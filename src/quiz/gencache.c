@@ -40,7 +40,8 @@ int64_t gencache_current(db_conn *c)
 /* Empties the cache for generation gen. Write lock held. */
 static void reset(int64_t gen)
 {
-    memset(G.keys, 0, G.nkeys * sizeof *G.keys);
+    if (G.keys)
+        memset(G.keys, 0, G.nkeys * sizeof *G.keys);
     while (G.cands) {
         cand_entry *next = G.cands->next;
         free(G.cands->category);

@@ -164,3 +164,47 @@ test('backup while serving is consistent, and a restore brings the data back',
     assert.equal(g.body.status, 'open', 'the restored database is the one from before the submit');
     await stop(srv);
   });
+
+test('SIGTERM during a submit load stops cleanly: every answer sent is kept, exit status 0',
+  { timeout: 120_000 }, async () => {
+    const db = join(dir, 'term.db');
+    let srv = await start(db);
+    const people = await participants(srv.base, 300);
+    const acked = [];
+    let i = 0;
+    let stopping = false;
+    async function submitter() {
+      while (i < people.length) {
+        const p = people[i++];
+        try {
+          const r = await fetch(`${srv.base}/api/attempts/${p.attempt}/submit`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${p.token}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ answers: p.answers }) });
+          const body = await r.json();
+          if (r.status >= 200 && r.status < 300) acked.push({ p, result: body });
+          else assert.ok(stopping && r.status === 503, `status ${r.status}: ${JSON.stringify(body)}`);
+        } catch { /* refused or cut once the server stopped listening */ }
+      }
+    }
+    const load = Promise.all(Array.from({ length: 64 }, submitter));
+    await new Promise((r) => setTimeout(r, 40 + Math.random() * 60));
+    stopping = true;
+    const exit = new Promise((r) => srv.proc.once('exit', (code, signal) => r({ code, signal })));
+    srv.proc.kill('SIGTERM');
+    await load;
+    const { code, signal } = await exit;
+    assert.equal(signal, null, `the server died of ${signal}: ${srv.stderr()}`);
+    assert.equal(code, 0, `exit status ${code}: ${srv.stderr()}`);
+    assert.doesNotMatch(srv.stderr(), /Fatal|suspended connections/);
+    assert.ok(acked.length > 0, 'nothing was acknowledged before the stop: the test tested nothing');
+    integrity(db);
+    srv = await start(db);
+    for (const { p, result } of acked) {
+      const g = await json(await fetch(`${srv.base}/api/attempts/${p.attempt}`, {
+        headers: { authorization: `Bearer ${p.token}` } }));
+      assert.equal(g.body.status, 'submitted', `attempt ${p.attempt} acknowledged but not stored`);
+      assert.equal(g.body.result.score, result.score);
+    }
+    await stop(srv);
+  });
