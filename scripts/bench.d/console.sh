@@ -66,8 +66,9 @@ fi
 ROUND=$(curl -sf "$URL/api/contests/bench" | grep -o '"id":[0-9][0-9]*' | head -1 | cut -d: -f2)
 export BENCH_ROUND=$ROUND BENCH_CONTEST=bench
 OPEN_N=$((PER_RUN * REPS * 2))
-echo "==> seeding $OPEN_N open attempts over HTTP for the submit runs"
-node "$HERE/seed.mjs" "$URL" bench "$ROUND" "$OPEN_N" "$WORK/open.txt" 0
+echo "==> seeding $OPEN_N open attempts for the submit runs (cchc-quiz bench-people)"
+"$BIN" bench-people --db "$DB" --contest bench --round r1 --n "$OPEN_N" --first 50000000 \
+  --out "$WORK/open.txt"
 split -l "$PER_RUN" -d -a 3 "$WORK/open.txt" "$WORK/open."
 slice=0
 : > "$WORK/submits"

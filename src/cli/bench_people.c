@@ -28,7 +28,7 @@ static void usage(FILE *f)
                "(attempt 0 without --round) to FILE.\n");
 }
 
-static int64_t lookup_ids(db_conn *c, const char *contest, const char *round, int64_t *rid,
+int64_t cli_bench_contest(db_conn *c, const char *contest, const char *round, int64_t *rid,
                           int64_t *unit)
 {
     int64_t cid = 0;
@@ -153,7 +153,7 @@ int cli_bench_people(int argc, char **argv)
         return 1;
     }
     int64_t rid = 0, unit = 0;
-    int64_t cid = lookup_ids(c, contest, round, &rid, &unit);
+    int64_t cid = cli_bench_contest(c, contest, round, &rid, &unit);
     int rc = 1;
     char (*tokens)[AUTH_TOKEN_HEX] = calloc((size_t)n, sizeof *tokens);
     int64_t *pids = calloc((size_t)n, sizeof *pids);

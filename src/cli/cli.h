@@ -17,6 +17,10 @@ int cli_regrade(int argc, char **argv);
 int cli_bench_seed(int argc, char **argv);
 /* Benchmarks only: participants with tokens, and open attempts (scripts/bench). */
 int cli_bench_people(int argc, char **argv);
+/* For the bench commands: the contest's id (0 if unknown), the id of its round
+ * with key round (if round is not NULL; else *rid is left) and its first unit. */
+int64_t cli_bench_contest(db_conn *c, const char *contest, const char *round, int64_t *rid,
+                          int64_t *unit);
 /* Benchmarks only: synthetic participants with attempts in every round
  * (scripts/bench --console). */
 int cli_console_seed(int argc, char **argv);

@@ -252,27 +252,13 @@ int cli_bench_seed(int argc, char **argv)
         return 1;
     }
     int rc = 1;
-    int64_t cid = 0, rid = 0, unit = 0;
+    int64_t rid = 0, unit = 0;
     int nq = 0;
     int64_t *qids = NULL;
     int *nopts = NULL;
     unsigned *keys = NULL;
-    sqlite3_stmt *st = db_stmt(c, Q_CONTEST_BY_KEY);
-    db_bind_text(st, 1, contest);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        cid = sqlite3_column_int64(st, 0);
-    db_done(st);
-    st = db_stmt(c, Q_ROUNDS_OF_CONTEST);
-    sqlite3_bind_int64(st, 1, cid);
-    while (sqlite3_step(st) == SQLITE_ROW)
-        if (strcmp(db_col_text(st, 1), round) == 0)
-            rid = sqlite3_column_int64(st, 0);
-    db_done(st);
-    st = db_stmt(c, Q_UNITS_OF_CONTEST);
-    sqlite3_bind_int64(st, 1, cid);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        unit = sqlite3_column_int64(st, 0);
-    db_done(st);
+    sqlite3_stmt *st;
+    int64_t cid = cli_bench_contest(c, contest, round, &rid, &unit);
     if (!cid || !rid || !unit) {
         fprintf(stderr, "cchc-quiz bench-seed: no contest %s with round %s and a unit\n", contest,
                 round);

@@ -105,10 +105,7 @@ db_conn *db_open(const char *path, int readonly, char *err, size_t errn)
     const char *pragmas = readonly
         ? "PRAGMA foreign_keys = ON; PRAGMA cache_size = -16000;"
         : "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
-          "PRAGMA cache_size = -32000; PRAGMA wal_autocheckpoint = 4000;"
-          /* The writer runs each job in a SAVEPOINT: keep that statement
-           * journal in memory, not in a temporary file it pwrite()s to. */
-          "PRAGMA temp_store = MEMORY;";
+          "PRAGMA cache_size = -32000; PRAGMA wal_autocheckpoint = 4000;";
     char *msg = NULL;
     if (sqlite3_exec(c->h, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
         snprintf(err, errn, "%s: %s", path, msg ? msg : sqlite3_errmsg(c->h));

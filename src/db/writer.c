@@ -96,12 +96,14 @@ static int step_reset(sqlite3_stmt *st)
 /* A batch slower than this is logged (debug) with where its time went. */
 #define SLOW_BATCH_MS 50.0
 
-static void run_batch(writer_job *list)
+/* The jobs from list up to (not including) end in one transaction, each in
+ * its own SAVEPOINT; then their done(). */
+static void run_group(writer_job *list, writer_job *end)
 {
     double t0 = clock_mono_ms();
     int ok = db_begin(W.conn) == SQLITE_OK;
     int n = 0;
-    for (writer_job *j = list; ok && j; j = j->next) {
+    for (writer_job *j = list; ok && j != end; j = j->next) {
         n++;
         if (step_reset(W.sp_begin) != 0) {
             ok = 0;
@@ -127,10 +129,30 @@ static void run_batch(writer_job *list)
     W.batches++;
     W.jobs += (uint64_t)n;
     writer_job *j = list;
-    while (j) {
+    while (j != end) {
         writer_job *next = j->next;
         j->done(j, ok);
         j = next;
+    }
+}
+
+/* The batch: runs of small jobs share a transaction; a job marked alone gets
+ * one to itself, with the statement journal in a file meanwhile. */
+static void run_batch(writer_job *list)
+{
+    while (list) {
+        writer_job *end = list->next;
+        if (!list->alone)
+            while (end && !end->alone)
+                end = end->next;
+        if (list->alone)
+            db_exec(W.conn, "PRAGMA temp_store = DEFAULT");
+        writer_job *next = end; /* done() may free the jobs */
+        int alone = list->alone;
+        run_group(list, end);
+        if (alone)
+            db_exec(W.conn, "PRAGMA temp_store = MEMORY");
+        list = next;
     }
 }
 
@@ -226,7 +248,11 @@ int writer_start(const char *path, void (*tick)(db_conn *c, int64_t now_ms), cha
     if (!W.conn)
         return -1;
     sqlite3 *h = db_handle(W.conn);
-    if (sqlite3_prepare_v2(h, "SAVEPOINT job", -1, &W.sp_begin, NULL) != SQLITE_OK ||
+    /* Each job runs in a SAVEPOINT: its statement journal (a few pages)
+     * stays in memory instead of spilling past 64 KiB into a temporary file,
+     * one pwrite() a page (see run_batch for the long jobs). */
+    if (db_exec(W.conn, "PRAGMA temp_store = MEMORY") != SQLITE_OK ||
+        sqlite3_prepare_v2(h, "SAVEPOINT job", -1, &W.sp_begin, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(h, "RELEASE job", -1, &W.sp_release, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(h, "ROLLBACK TO job", -1, &W.sp_rollback, NULL) != SQLITE_OK) {
         snprintf(err, errn, "writer: %s", sqlite3_errmsg(h));

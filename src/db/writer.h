@@ -20,6 +20,11 @@ struct writer_job {
     /* Runs on the writer thread after the commit (or its failure). */
     void (*done)(writer_job *job, int committed);
     void *ctx;
+    /* A long job (an import, a regrade, a bulk issue): run in a transaction
+     * of its own, with its statement journal in a file. The writer keeps the
+     * small jobs' journals in memory, where a journal of thousands of pages
+     * would be slow. */
+    int alone;
     writer_job *next; /* owned by the writer while queued */
 };
 

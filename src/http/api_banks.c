@@ -315,7 +315,7 @@ void h_bank_confirm(req *r)
     x->bank = s->bank;
     x->format = s->format;
     snprintf(x->source, sizeof x->source, "%s", s->source_name ? s->source_name : "");
-    req_defer(r, store_run, x, store_ctx_free);
+    req_defer_alone(r, store_run, x, store_ctx_free);
 }
 
 void h_bank_upload(req *r)
@@ -350,7 +350,7 @@ void h_bank_upload(req *r)
     x->warnings = bank_report_to_json(rep);
     bank_report_free(rep);
     snprintf(x->source, sizeof x->source, "%s", u.name);
-    req_defer(r, store_run, x, store_ctx_free);
+    req_defer_alone(r, store_run, x, store_ctx_free);
 }
 
 /* ---- browsing and export ---------------------------------------------------------- */
@@ -743,7 +743,7 @@ void h_contest_bank_switch(req *r)
     snprintf(x->contest, sizeof x->contest, "%.64s", r->params[0]);
     snprintf(x->bank, sizeof x->bank, "%.64s", json_string_value(b));
     x->version = (int)json_integer_value(ver);
-    req_defer(r, switch_run, x, free);
+    req_defer_alone(r, switch_run, x, free);
 }
 
 /* ---- regrade ---------------------------------------------------------------------- */
@@ -894,7 +894,7 @@ void h_question_regrade(req *r)
         return;
     }
     x->one = (regrade_change){qid, mask, void_it};
-    req_defer(r, regrade_job, x, free);
+    req_defer_alone(r, regrade_job, x, free);
 }
 
 void h_bank_regrade(req *r)
@@ -917,5 +917,5 @@ void h_bank_regrade(req *r)
     x->by_bank = 1;
     x->version = ver ? (int)json_integer_value(ver) : 0;
     snprintf(x->bank, sizeof x->bank, "%.64s", r->params[0]);
-    req_defer(r, regrade_job, x, free);
+    req_defer_alone(r, regrade_job, x, free);
 }

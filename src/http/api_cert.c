@@ -630,7 +630,7 @@ static void bulk_start(req *r, int64_t round_id, int64_t contest_id, const char 
     x->contest_id = contest_id;
     snprintf(x->name, sizeof x->name, "%s", name);
     base_url(r, x->base, sizeof x->base);
-    req_defer(r, bulk_run, x, free);
+    req_defer_alone(r, bulk_run, x, free);
 }
 
 void h_round_certificates(req *r)

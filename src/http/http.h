@@ -156,6 +156,10 @@ void req_offload(req *r, void (*run)(req *r, db_conn *c), void *ctx, void (*ctx_
  * batch does not commit the client gets 503. ctx is freed with ctx_free (may be
  * NULL) when the request completes. */
 void req_defer(req *r, int (*run)(req *r, db_conn *c), void *ctx, void (*ctx_free)(void *));
+/* The same for a long write (an import, a regrade, a bulk issue): the writer
+ * runs it in a transaction of its own (writer_job.alone). */
+void req_defer_alone(req *r, int (*run)(req *r, db_conn *c), void *ctx,
+                     void (*ctx_free)(void *));
 /* From a deferred run(): instead of replying there, reply with fn(r) on the
  * HTTP thread once the batch has committed (work that needs no writer, kept
  * off it). Without a commit the client gets the 503 and fn is not called. */

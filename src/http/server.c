@@ -171,6 +171,13 @@ void req_after_commit(req *r, void (*fn)(req *r))
     r->after_commit = fn;
 }
 
+void req_defer_alone(req *r, int (*run)(req *r, db_conn *c), void *ctx,
+                     void (*ctx_free)(void *))
+{
+    req_defer(r, run, ctx, ctx_free);
+    r->job.alone = 1;
+}
+
 void req_defer(req *r, int (*run)(req *r, db_conn *c), void *ctx, void (*ctx_free)(void *))
 {
     r->defer_run = run;
