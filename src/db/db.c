@@ -103,9 +103,7 @@ db_conn *db_open(const char *path, int readonly, char *err, size_t errn)
                             sql_fold_key, NULL, NULL);
     sqlite3_extended_result_codes(c->h, 1);
     const char *pragmas = readonly
-        /* readers map the file: a page not in their cache is a memory read,
-         * not a pread() into it */
-        ? "PRAGMA foreign_keys = ON; PRAGMA cache_size = -16000; PRAGMA mmap_size = 2147418112;"
+        ? "PRAGMA foreign_keys = ON; PRAGMA cache_size = -16000;"
         : "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
           "PRAGMA cache_size = -32000; PRAGMA wal_autocheckpoint = 4000;";
     char *msg = NULL;
