@@ -18,6 +18,7 @@ const char *const db_query_sql[Q_COUNT] = {
 struct db_conn {
     sqlite3 *h;
     sqlite3_stmt *st[Q_COUNT];
+    int read_depth; /* db_read_begin nesting */
 };
 
 static char *g_reader_path;
@@ -198,6 +199,33 @@ int db_exec(db_conn *c, const char *sql)
         sqlite3_free(msg);
     }
     return rc;
+}
+
+void db_read_begin(db_conn *c)
+{
+    if (c->read_depth++ > 0 || !sqlite3_get_autocommit(c->h))
+        return;
+    sqlite3_stmt *st = db_stmt(c, Q_READ_BEGIN);
+    if (st) {
+        sqlite3_step(st);
+        db_done(st);
+    }
+}
+
+void db_read_end(db_conn *c)
+{
+    if (c->read_depth <= 0 || --c->read_depth > 0 || sqlite3_get_autocommit(c->h))
+        return;
+    sqlite3_stmt *st = db_stmt(c, Q_READ_END);
+    if (st) {
+        sqlite3_step(st);
+        db_done(st);
+    }
+    if (!sqlite3_get_autocommit(c->h)) {
+        /* never leave a reader on an old snapshot */
+        log_error("reader: read transaction not ended: %s", sqlite3_errmsg(c->h));
+        sqlite3_exec(c->h, "ROLLBACK", NULL, NULL, NULL);
+    }
 }
 
 int db_begin(db_conn *c)

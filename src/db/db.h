@@ -39,6 +39,11 @@ void db_done(sqlite3_stmt *st);
 /* Runs SQL text with no results; 0 or an SQLite error code (logged). */
 int db_exec(db_conn *c, const char *sql);
 int db_begin(db_conn *c);   /* BEGIN IMMEDIATE */
+/* A read transaction on a reader, so that what is read together is one
+ * snapshot (and the file locks are taken once). Nests: only the outermost
+ * pair begins and ends it. */
+void db_read_begin(db_conn *c);
+void db_read_end(db_conn *c);
 int db_commit(db_conn *c);
 int db_rollback(db_conn *c);
 

@@ -574,8 +574,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return send_reply(r);
     if (r->state == ST_DEFERRED)
         return MHD_YES; /* woken before the writer finished: keep waiting */
+    /* what a request reads on this thread is one snapshot, one set of locks */
+    db_conn *reader = db_reader();
+    if (reader)
+        db_read_begin(reader);
     if (check_preconditions(r) == 0)
         r->route->handler(r);
+    if (reader)
+        db_read_end(reader);
     if (r->state == ST_DEFERRED) {
         atomic_fetch_add(&g_in_flight, 1);
         if (atomic_load(&g_stopping)) {

@@ -833,25 +833,6 @@ static attempt_plan *plan_new(int kind, int64_t id, int64_t now)
     return p;
 }
 
-/* A read transaction, so that the generation and what is read with it agree. */
-static void read_begin(db_conn *c)
-{
-    sqlite3_stmt *st = db_stmt(c, Q_READ_BEGIN);
-    if (st) {
-        sqlite3_step(st);
-        db_done(st);
-    }
-}
-
-static void read_end(db_conn *c)
-{
-    sqlite3_stmt *st = db_stmt(c, Q_READ_END);
-    if (st) {
-        sqlite3_step(st);
-        db_done(st);
-    }
-}
-
 static int remember_seen(attempt_plan *p)
 {
     p->seen.answers = strdup(p->a.answers);
@@ -898,7 +879,7 @@ int attempt_start_prepare(db_conn *c, const participant_auth *who, int64_t round
         round_free(&r);
         return plan_full(p, plan);
     }
-    read_begin(c);
+    db_read_begin(c); /* the generation and what is read with it agree */
     p->gen = gencache_current(c);
     sqlite3_stmt *st = db_stmt(c, Q_ATTEMPT_OPEN_FOR);
     sqlite3_bind_int64(st, 1, round_id);
@@ -946,7 +927,7 @@ int attempt_start_prepare(db_conn *c, const participant_auth *who, int64_t round
     *plan = p;
     result = 1;
 done:
-    read_end(c);
+    db_read_end(c);
     buf_free(&items);
     round_free(&r);
     if (result != 1)
@@ -1071,7 +1052,7 @@ int attempt_submit_prepare(db_conn *c, const participant_auth *who, int64_t atte
     if (!c)
         return plan_full(p, plan);
     int result = -1;
-    read_begin(c);
+    db_read_begin(c);
     p->gen = gencache_current(c);
     contest_settings s;
     round_row r;
@@ -1106,7 +1087,7 @@ int attempt_submit_prepare(db_conn *c, const participant_auth *who, int64_t atte
     *plan = p;
     result = 1;
 done:
-    read_end(c);
+    db_read_end(c);
     if (result != 1)
         attempt_plan_free(p);
     return result;
