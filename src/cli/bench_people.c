@@ -89,8 +89,8 @@ static int64_t register_one(db_conn *c, int64_t cid, int64_t unit, long k, long 
     return rc == SQLITE_DONE ? pid : 0;
 }
 
-/* Starts participant pid's attempt as a start over HTTP would; its id, or 0. */
-static int64_t start_one(db_conn *c, db_conn *rd, const participant_auth *who, int64_t rid,
+/* Starts the participant's attempt as a start over HTTP would: 0, or -1. */
+static int start_one(db_conn *c, db_conn *rd, const participant_auth *who, int64_t rid,
                          int64_t now)
 {
     attempt_plan *p = NULL;
@@ -105,9 +105,9 @@ static int64_t start_one(db_conn *c, db_conn *rd, const participant_auth *who, i
     buf_free(&out);
     if (rc < 0) {
         fprintf(stderr, "cchc-quiz bench-people: start: %s\n", e.msg);
-        return 0;
+        return -1;
     }
-    return sqlite3_last_insert_rowid(db_handle(c));
+    return 0;
 }
 
 int cli_bench_people(int argc, char **argv)
@@ -178,7 +178,7 @@ int cli_bench_people(int argc, char **argv)
             goto failed;
         for (long i = k; i < n && i < k + BENCH_CHUNK; i++) {
             participant_auth who = {pids[i], cid, 1, unit};
-            if (!start_one(c, rd, &who, rid, now))
+            if (start_one(c, rd, &who, rid, now) != 0)
                 goto failed;
         }
         if (db_commit(c) != SQLITE_OK)

@@ -360,6 +360,20 @@ static int merge(db_conn *c, attempt_row *a, json_t *body, app_err *e)
 
 /* ---- finalising ---- */
 
+/* The display-option bits of one saved answer (a number, a list, or nothing). */
+static unsigned shown_bits(json_t *v)
+{
+    unsigned disp = 0;
+    if (json_is_integer(v)) {
+        disp = 1u << json_integer_value(v);
+    } else if (json_is_array(v)) {
+        size_t j;
+        json_t *x;
+        json_array_foreach(v, j, x) disp |= 1u << json_integer_value(x);
+    }
+    return disp;
+}
+
 /* The chosen options of a's saved answers, as original-option bits per item. */
 static int chosen_bits(const attempt_row *a, attempt_item *items, unsigned *chosen)
 {
@@ -372,16 +386,7 @@ static int chosen_bits(const attempt_row *a, attempt_item *items, unsigned *chos
     for (int i = 0; i < n; i++) {
         char k[24];
         snprintf(k, sizeof k, "%lld", (long long)items[i].qid);
-        json_t *v = json_object_get(answers, k);
-        unsigned disp = 0;
-        if (json_is_integer(v)) {
-            disp = 1u << json_integer_value(v);
-        } else if (json_is_array(v)) {
-            size_t j;
-            json_t *x;
-            json_array_foreach(v, j, x) disp |= 1u << json_integer_value(x);
-        }
-        chosen[i] = items_to_original(&items[i], disp);
+        chosen[i] = items_to_original(&items[i], shown_bits(json_object_get(answers, k)));
     }
     json_decref(answers);
     return n;
@@ -590,6 +595,28 @@ static int draw_items(db_conn *c, int64_t gen, const round_row *r, int64_t conte
     return 0;
 }
 
+/* The participant's open attempt in the round (0: none), and how many
+ * attempts the participant has in it. */
+static int64_t open_attempt(db_conn *c, int64_t round_id, int64_t participant_id)
+{
+    sqlite3_stmt *st = db_stmt(c, Q_ATTEMPT_OPEN_FOR);
+    sqlite3_bind_int64(st, 1, round_id);
+    sqlite3_bind_int64(st, 2, participant_id);
+    int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    db_done(st);
+    return id;
+}
+
+static int attempts_used(db_conn *c, int64_t round_id, int64_t participant_id)
+{
+    sqlite3_stmt *st = db_stmt(c, Q_ATTEMPT_COUNT);
+    sqlite3_bind_int64(st, 1, round_id);
+    sqlite3_bind_int64(st, 2, participant_id);
+    int used = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    db_done(st);
+    return used;
+}
+
 /* ---- the operations ---- */
 
 int attempt_start(db_conn *c, const participant_auth *who, int64_t round_id, int64_t now,
@@ -621,11 +648,7 @@ int attempt_start(db_conn *c, const participant_auth *who, int64_t round_id, int
                 when);
         goto done;
     }
-    sqlite3_stmt *st = db_stmt(c, Q_ATTEMPT_OPEN_FOR);
-    sqlite3_bind_int64(st, 1, round_id);
-    sqlite3_bind_int64(st, 2, who->id);
-    int64_t open_id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    db_done(st);
+    int64_t open_id = open_attempt(c, round_id, who->id);
     if (open_id) {
         if (load_attempt(c, open_id, &a) != 0) {
             APP_ERR(e, 503, "unavailable", NULL, "Không đọc được dữ liệu, vui lòng thử lại");
@@ -644,11 +667,11 @@ int attempt_start(db_conn *c, const participant_auth *who, int64_t round_id, int
         attempt_free(&a);
         memset(&a, 0, sizeof a);
     }
-    st = db_stmt(c, Q_ATTEMPT_COUNT);
-    sqlite3_bind_int64(st, 1, round_id);
-    sqlite3_bind_int64(st, 2, who->id);
-    int used = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-    db_done(st);
+    int used = attempts_used(c, round_id, who->id);
+    if (used < 0) {
+        APP_ERR(e, 503, "unavailable", NULL, "Không đọc được dữ liệu, vui lòng thử lại");
+        goto done;
+    }
     if (used >= r.attempts_allowed) {
         APP_ERR(e, 409, "attempt_limit", NULL, "Bạn đã dùng hết %d lượt thi của vòng này",
                 r.attempts_allowed);
@@ -657,7 +680,7 @@ int attempt_start(db_conn *c, const participant_auth *who, int64_t round_id, int
     if (draw_items(c, -1, &r, r.contest_id, who->track, &items, e) != 0)
         goto done;
     int64_t deadline = now + r.duration < r.closes ? now + r.duration : r.closes;
-    st = db_stmt(c, Q_ATTEMPT_INSERT);
+    sqlite3_stmt *st = db_stmt(c, Q_ATTEMPT_INSERT);
     sqlite3_bind_int64(st, 1, round_id);
     sqlite3_bind_int64(st, 2, who->id);
     sqlite3_bind_int(st, 3, used + 1);
@@ -881,11 +904,7 @@ int attempt_start_prepare(db_conn *c, const participant_auth *who, int64_t round
     }
     db_read_begin(c); /* the generation and what is read with it agree */
     p->gen = gencache_current(c);
-    sqlite3_stmt *st = db_stmt(c, Q_ATTEMPT_OPEN_FOR);
-    sqlite3_bind_int64(st, 1, round_id);
-    sqlite3_bind_int64(st, 2, who->id);
-    int64_t open_id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    db_done(st);
+    int64_t open_id = open_attempt(c, round_id, who->id);
     if (open_id) {
         /* resumed from a reader; one past its deadline is finalised by the writer */
         if (load_attempt(c, open_id, &p->a) == 0 && now <= p->a.deadline) {
@@ -897,11 +916,11 @@ int attempt_start_prepare(db_conn *c, const participant_auth *who, int64_t round
         }
         goto done;
     }
-    st = db_stmt(c, Q_ATTEMPT_COUNT);
-    sqlite3_bind_int64(st, 1, round_id);
-    sqlite3_bind_int64(st, 2, who->id);
-    p->used = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-    db_done(st);
+    p->used = attempts_used(c, round_id, who->id);
+    if (p->used < 0) {
+        result = plan_full(p, plan);
+        goto done;
+    }
     if (p->used >= r.attempts_allowed) {
         APP_ERR(e, 409, "attempt_limit", NULL, "Bạn đã dùng hết %d lượt thi của vòng này",
                 r.attempts_allowed);
@@ -939,21 +958,9 @@ int attempt_start_commit(db_conn *c, attempt_plan *p, const participant_auth *wh
                          int *created, buf *out, app_err *e)
 {
     if (!p->full && gencache_current(c) == p->gen) {
-        sqlite3_stmt *st = db_stmt(c, Q_ATTEMPT_OPEN_FOR);
-        sqlite3_bind_int64(st, 1, p->id);
-        sqlite3_bind_int64(st, 2, who->id);
-        int open = sqlite3_step(st) == SQLITE_ROW;
-        db_done(st);
-        int used = -1;
-        if (!open) {
-            st = db_stmt(c, Q_ATTEMPT_COUNT);
-            sqlite3_bind_int64(st, 1, p->id);
-            sqlite3_bind_int64(st, 2, who->id);
-            used = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-            db_done(st);
-        }
+        int used = open_attempt(c, p->id, who->id) ? -1 : attempts_used(c, p->id, who->id);
         if (used == p->used) {
-            st = db_stmt(c, Q_ATTEMPT_INSERT);
+            sqlite3_stmt *st = db_stmt(c, Q_ATTEMPT_INSERT);
             sqlite3_bind_int64(st, 1, p->id);
             sqlite3_bind_int64(st, 2, who->id);
             sqlite3_bind_int(st, 3, used + 1);
@@ -1149,30 +1156,15 @@ int attempt_review(db_conn *c, const participant_auth *who, int64_t attempt_id, 
     buf_puts(out, "{\"questions\":[");
     for (int i = 0; i < n; i++) {
         const qc_entry *q = qcache_get(c, items[i].qid);
-        sqlite3_stmt *st = db_stmt(c, Q_QUESTION_KEY);
-        sqlite3_bind_int64(st, 1, items[i].qid);
-        unsigned key = 0;
-        int voided = 0;
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            key = (unsigned)sqlite3_column_int(st, 0);
-            voided = sqlite3_column_int(st, 1);
-        }
-        db_done(st);
-        if (!q)
+        score_key sk = {0, 0};
+        if (!q || gencache_key(c, -1, items[i].qid, &sk) != 0)
             continue;
+        unsigned key = sk.correct_mask;
+        int voided = sk.voided;
         char k[24];
         snprintf(k, sizeof k, "%lld", (long long)items[i].qid);
         json_t *mine = json_object_get(answers, k);
-        unsigned disp = 0;
-        if (json_is_integer(mine)) {
-            disp = 1u << json_integer_value(mine);
-        } else if (json_is_array(mine)) {
-            size_t j;
-            json_t *x;
-            json_array_foreach(mine, j, x) disp |= 1u << json_integer_value(x);
-        }
-        score_key sk = {key, voided};
-        int is_correct = score_question(items_to_original(&items[i], disp), &sk);
+        int is_correct = score_question(items_to_original(&items[i], shown_bits(mine)), &sk);
         unsigned key_disp = items_to_display(&items[i], key);
         buf_printf(out, "%s{\"id\":%lld,\"text\":%s,\"options\":[", i ? "," : "",
                    (long long)items[i].qid, q->text_json);
@@ -1200,7 +1192,7 @@ int attempt_review(db_conn *c, const participant_auth *who, int64_t attempt_id, 
         }
         buf_printf(out, ",\"is_correct\":%s,\"voided\":%s", is_correct ? "true" : "false",
                    voided ? "true" : "false");
-        st = db_stmt(c, Q_QUESTION_REVIEW);
+        sqlite3_stmt *st = db_stmt(c, Q_QUESTION_REVIEW);
         sqlite3_bind_int64(st, 1, items[i].qid);
         if (sqlite3_step(st) == SQLITE_ROW) {
             buf_puts(out, ",\"explanation\":");

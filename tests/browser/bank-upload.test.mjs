@@ -199,8 +199,12 @@ test('organiser uploads a GIFT bank: report, confirm, list, search, key-correcti
   // search the new bank's questions and preview a key correction
   await page.selectOption('#browse-bank', 'ngan-hang-thu');
   await page.fill('#browse-q', 'MỘT CỬA');
-  await page.click('#browse-form button[type=submit]');
-  await page.waitForSelector('#browse-body .q-row');
+  // the list shown before the search is still there until the search answers: wait for it
+  await Promise.all([
+    page.waitForResponse((res) => res.url().includes('/questions?') && res.url().includes('q=')),
+    page.click('#browse-form button[type=submit]'),
+  ]);
+  await page.waitForFunction(() => document.querySelectorAll('#browse-body .q-row').length === 1);
   const found = await page.$$eval('#browse-body .q-row', (lis) => lis.map((li) => li.querySelector('strong').textContent));
   assert.deepEqual(found, ['tl-001']);
   await page.click('#browse-body .q-row button.link');
