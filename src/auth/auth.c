@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "auth/tokcache.h"
 #include "util/clock.h"
 
 int auth_init(void)
@@ -80,7 +81,14 @@ int auth_participant(db_conn *c, const char *authorization, participant_auth *ou
         return -1;
     unsigned char h[32];
     auth_token_hash(tok, h);
-    sqlite3_stmt *st = db_stmt(c, Q_TOKEN_LOOKUP);
+    sqlite3_stmt *st = db_stmt(c, Q_AUTH_GEN);
+    if (!st)
+        return -1;
+    int64_t gen = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    db_done(st);
+    if (tokcache_get(h, gen, out))
+        return 0;
+    st = db_stmt(c, Q_TOKEN_LOOKUP);
     if (!st)
         return -1;
     sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_STATIC);
@@ -90,6 +98,7 @@ int auth_participant(db_conn *c, const char *authorization, participant_auth *ou
         out->contest_id = sqlite3_column_int64(st, 1);
         out->track = sqlite3_column_int(st, 2);
         out->unit_id = sqlite3_column_int64(st, 3);
+        tokcache_put(h, gen, out);
         rc = 0;
     }
     db_done(st);

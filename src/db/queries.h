@@ -108,6 +108,7 @@
       "duration_ms = ?10 WHERE id = ?1 AND status = 0 AND answers = ?11 AND prediction IS ?12 " \
       "AND deadline_at = ?13") \
     X(Q_QUIZ_GEN, "SELECT gen FROM quiz_gen WHERE id = 1") \
+    X(Q_AUTH_GEN, "SELECT gen FROM auth_gen WHERE id = 1") \
     X(Q_READ_BEGIN, "BEGIN") \
     X(Q_READ_END, "COMMIT") \
     X(Q_ATTEMPTS_EXPIRED, "SELECT id FROM attempts WHERE status = 0 AND deadline_at < ?1 " \

@@ -323,5 +323,21 @@ const char *const db_migrations[] = {
     "  BEGIN UPDATE quiz_gen SET gen = gen + 1 WHERE id = 1; END;"
     "CREATE TRIGGER quiz_gen_cb_del AFTER DELETE ON contest_banks"
     "  BEGIN UPDATE quiz_gen SET gen = gen + 1 WHERE id = 1; END;",
+    /* 8: auth_gen counts every change that can make a resolved bearer token
+     * wrong: a token deleted or moved (erasure), a participant deleted or
+     * moved to another contest, track or unit. The server keeps the tokens
+     * it resolved, tagged with it (auth/tokcache.c). Starts at 1: 0 marks
+     * an empty cache slot. */
+    "CREATE TABLE auth_gen(id INTEGER PRIMARY KEY CHECK (id = 1), gen INTEGER NOT NULL);"
+    "INSERT INTO auth_gen VALUES (1, 1);"
+    "CREATE TRIGGER auth_gen_tok_del AFTER DELETE ON participant_tokens"
+    "  BEGIN UPDATE auth_gen SET gen = gen + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER auth_gen_tok_upd AFTER UPDATE ON participant_tokens"
+    "  BEGIN UPDATE auth_gen SET gen = gen + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER auth_gen_p_del AFTER DELETE ON participants"
+    "  BEGIN UPDATE auth_gen SET gen = gen + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER auth_gen_p_upd AFTER UPDATE OF id, contest_id, track, unit_id"
+    "  ON participants"
+    "  BEGIN UPDATE auth_gen SET gen = gen + 1 WHERE id = 1; END;",
     NULL,
 };

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "auth/auth.h"
@@ -277,6 +278,28 @@ static void stream_release(void *cls)
     free(s);
 }
 
+/* The Date header (RFC 9110 5.6.7), formatted once a second per thread:
+ * libmicrohttpd's own calls gmtime_r, which takes glibc's time-zone lock,
+ * for every reply; it is told not to (MHD_USE_SUPPRESS_DATE_NO_CLOCK). */
+static void add_date(struct MHD_Response *resp)
+{
+    static const char days[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    static _Thread_local time_t last = -1;
+    static _Thread_local char value[32];
+    time_t t = time(NULL);
+    if (t != last) {
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        snprintf(value, sizeof value, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday % 7],
+                 tm.tm_mday, months[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+                 tm.tm_sec);
+        last = t;
+    }
+    MHD_add_response_header(resp, "Date", value);
+}
+
 static enum MHD_Result send_reply(req *r)
 {
     struct MHD_Response *resp;
@@ -316,6 +339,7 @@ static enum MHD_Result send_reply(req *r)
     }
     if (!resp)
         return MHD_NO;
+    add_date(resp);
     if (r->content_type)
         MHD_add_response_header(resp, "Content-Type", r->content_type);
     MHD_add_response_header(resp, "Cache-Control", "no-store");
@@ -342,6 +366,7 @@ static enum MHD_Result send_static(req *r, const static_file *sf)
         not_modified ? 0 : sf->len, (void *)sf->data, MHD_RESPMEM_PERSISTENT);
     if (!resp)
         return MHD_NO;
+    add_date(resp);
     MHD_add_response_header(resp, "Content-Type", sf->content_type);
     MHD_add_response_header(resp, "ETag", sf->etag);
     MHD_add_response_header(resp, "Cache-Control", "no-cache");
@@ -669,7 +694,7 @@ int server_run(const server_config *cfg)
         return -1;
     }
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
-                     MHD_USE_ERROR_LOG | MHD_USE_TURBO;
+                     MHD_USE_ERROR_LOG | MHD_USE_TURBO | MHD_USE_SUPPRESS_DATE_NO_CLOCK;
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, (uint16_t)cfg->port, NULL, NULL, on_request, NULL,
         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,

@@ -160,6 +160,7 @@ static int render(db_conn *c, const attempt_row *a, int64_t now, buf *out)
     int n = items_parse(a->items, items, ITEMS_MAX);
     if (n < 0)
         return -1;
+    buf_grow(out, 1024 + (size_t)n * 512); /* a typical paper in one allocation */
     char deadline[40], server_time[40];
     clock_iso_utc(a->deadline, deadline, sizeof deadline);
     clock_iso_utc(now, server_time, sizeof server_time);
@@ -174,15 +175,9 @@ static int render(db_conn *c, const attempt_row *a, int64_t now, buf *out)
         const qc_entry *q = qcache_get(c, items[i].qid);
         if (!q || q->nopt != items[i].nopt)
             return -1;
-        buf_printf(out, "%s{\"id\":%lld,\"text\":", i ? "," : "", (long long)items[i].qid);
-        buf_puts(out, q->text_json);
-        buf_puts(out, ",\"options\":[");
-        for (int k = 0; k < items[i].nopt; k++) {
-            if (k)
-                buf_puts(out, ",");
-            buf_puts(out, q->opt_json[items[i].perm[k] - '0']);
-        }
-        buf_printf(out, "],\"multi\":%s}", q->multi ? "true" : "false");
+        if ((i && buf_append(out, ",", 1) != 0) || qcache_put(out, q, &items[i]) != 0 ||
+            buf_append(out, "}", 1) != 0)
+            return -1;
     }
     buf_puts(out, "],\"answers\":");
     buf_puts(out, a->answers);
@@ -1154,10 +1149,11 @@ int attempt_review(db_conn *c, const participant_auth *who, int64_t attempt_id, 
         goto done;
     }
     buf_puts(out, "{\"questions\":[");
+    int listed = 0; /* a question that cannot be read is left out, not half-written */
     for (int i = 0; i < n; i++) {
         const qc_entry *q = qcache_get(c, items[i].qid);
         score_key sk = {0, 0};
-        if (!q || gencache_key(c, -1, items[i].qid, &sk) != 0)
+        if (!q || q->nopt != items[i].nopt || gencache_key(c, -1, items[i].qid, &sk) != 0)
             continue;
         unsigned key = sk.correct_mask;
         int voided = sk.voided;
@@ -1166,11 +1162,10 @@ int attempt_review(db_conn *c, const participant_auth *who, int64_t attempt_id, 
         json_t *mine = json_object_get(answers, k);
         int is_correct = score_question(items_to_original(&items[i], shown_bits(mine)), &sk);
         unsigned key_disp = items_to_display(&items[i], key);
-        buf_printf(out, "%s{\"id\":%lld,\"text\":%s,\"options\":[", i ? "," : "",
-                   (long long)items[i].qid, q->text_json);
-        for (int o = 0; o < items[i].nopt; o++)
-            buf_printf(out, "%s%s", o ? "," : "", q->opt_json[items[i].perm[o] - '0']);
-        buf_printf(out, "],\"multi\":%s,\"your_answer\":", q->multi ? "true" : "false");
+        if (listed++)
+            buf_append(out, ",", 1);
+        qcache_put(out, q, &items[i]);
+        buf_puts(out, ",\"your_answer\":");
         char *mj = mine ? json_dumps(mine, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
         buf_puts(out, mj ? mj : "null");
         free(mj);

@@ -45,6 +45,11 @@ static int buf_reserve(buf *b, size_t extra)
     return 0;
 }
 
+int buf_grow(buf *b, size_t extra)
+{
+    return buf_reserve(b, extra);
+}
+
 int buf_append(buf *b, const void *p, size_t n)
 {
     if (buf_reserve(b, n) != 0)

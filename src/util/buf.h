@@ -17,6 +17,9 @@ typedef struct buf {
 void buf_init(buf *b, size_t max);
 void buf_free(buf *b);
 void buf_reset(buf *b);
+/* Makes room for extra more bytes now, so that later appends do not move
+ * the data; -1 past the ceiling or out of memory. */
+int buf_grow(buf *b, size_t extra);
 int buf_append(buf *b, const void *p, size_t n);
 int buf_puts(buf *b, const char *s);
 int buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

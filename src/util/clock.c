@@ -19,14 +19,53 @@ double clock_mono_ms(void)
     return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
+/* Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's
+ * civil_from_days). gmtime_r takes glibc's time-zone lock on every call,
+ * which every reply showing a deadline paid for. */
+static void civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static void put_digits(char *p, int v, int width)
+{
+    for (int i = width - 1; i >= 0; i--) {
+        p[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
+
 void clock_iso_utc(int64_t ms, char *out, size_t n)
 {
-    time_t t = (time_t)(ms / 1000);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-             (int)(ms % 1000));
+    int64_t days = ms / 86400000, rest = ms % 86400000;
+    if (rest < 0) {
+        rest += 86400000;
+        days--;
+    }
+    int y, mo, d;
+    civil_from_days(days, &y, &mo, &d);
+    if (y < 0 || y > 9999 || n < 25) {
+        if (n)
+            out[0] = '\0';
+        return;
+    }
+    /* YYYY-MM-DDThh:mm:ss.mmmZ */
+    memcpy(out, "0000-00-00T00:00:00.000Z", 25);
+    put_digits(out, y, 4);
+    put_digits(out + 5, mo, 2);
+    put_digits(out + 8, d, 2);
+    put_digits(out + 11, (int)(rest / 3600000), 2);
+    put_digits(out + 14, (int)(rest / 60000 % 60), 2);
+    put_digits(out + 17, (int)(rest / 1000 % 60), 2);
+    put_digits(out + 20, (int)(rest % 1000), 3);
 }
 
 void clock_vn_human(int64_t ms, char *out, size_t n)

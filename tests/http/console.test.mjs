@@ -33,6 +33,13 @@ const ROUND_OPEN = await roundId(srv, CONTEST, 0);
 const as = (who, method, p, body) => srv.api(method, p, { cookie: who.cookie, csrf: who.csrf, body });
 const serverNow = async () => (await srv.api('GET', '/healthz')).json.server_time_ms;
 
+// Resolved tokens are cached: ask as many at once as it takes to reach both
+// HTTP threads, and every answer must be `status`.
+async function meEverywhere(token, status) {
+  const rs = await Promise.all(Array.from({ length: 12 }, () => srv.api('GET', '/api/me', { token })));
+  for (const r of rs) assert.equal(r.status, status, `GET /api/me: ${r.status} ${r.text}`);
+}
+
 async function submitted(fields, answerPick, prediction, round = ROUND_OPEN) {
   const p = await register(srv, CONTEST, fields);
   const a = await startAttempt(srv, p.token, round);
@@ -258,6 +265,7 @@ test('export, then erase a participant: anonymous score kept, rank unchanged, ph
   const rank = before.findIndex((e) => e.name === 'Vũ Thị Xin Xóa');
   assert.ok(rank >= 0);
   assertError(await as(org, 'POST', `/api/admin/participants/${p.participant_id}/erase`, { reason: 'Yêu cầu của người dự thi' }), 400, 'validation', 'confirm');
+  await meEverywhere(p.token, 200);
   const er = await as(org, 'POST', `/api/admin/participants/${p.participant_id}/erase`,
     { reason: 'Yêu cầu xóa dữ liệu của người dự thi (đơn ngày 01/12)', confirm: p.participant_id });
   assertStatus(er, 200, 'erase');
@@ -277,6 +285,7 @@ test('export, then erase a participant: anonymous score kept, rank unchanged, ph
     assert.ok(!r.json.participants.some((x) => x.id === p.participant_id), `not found by ${q}`);
   }
   assertError(await srv.api('GET', '/api/me', { token: p.token }), 401, 'unauthorized');
+  await meEverywhere(p.token, 401);
   assertError(await as(org, 'POST', `/api/admin/participants/${p.participant_id}/erase`, { reason: 'lần hai', confirm: p.participant_id }), 409, 'conflict');
   const [entry] = await auditEntries('participant.erase');
   assert.equal(entry.detail.target.participant, p.participant_id);
@@ -305,6 +314,14 @@ test('the audit log: judges read it, nobody can change it (a trigger refuses UPD
   }
   const count = spawnSync('sqlite3', [srv.db, 'SELECT count(*) FROM audit_log'], { encoding: 'utf8' });
   assert.ok(Number(count.stdout) >= 10);
+});
+
+test('a token deleted by another process stops working at once on every thread', async () => {
+  const p = await register(srv, CONTEST, { full_name: 'Đặng Văn Thẻ', unit_id: 'so-tu-phap' });
+  await meEverywhere(p.token, 200);
+  const out = spawnSync('sqlite3', [srv.db, `DELETE FROM participant_tokens WHERE participant_id = ${p.participant_id}`], { encoding: 'utf8' });
+  assert.equal(out.status, 0, out.stderr);
+  await meEverywhere(p.token, 401);
 });
 
 // ---------------------------------------------------------------- live boards

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "auth/auth.h"
 #include "bank/bank.h"
 #include "bank/store.h"
 #include "contest/contest.h"
@@ -331,6 +332,51 @@ static void test_bank_switch_between_steps(void **state)
     attempt_plan_free(p);
 }
 
+/* Resolved tokens are cached per thread (auth/tokcache.c); every change
+ * that can make one wrong, made through any connection, is seen at once. */
+static void test_token_cache_sees_every_change(void **state)
+{
+    (void)state;
+    assert_int_equal(auth_init(), 0);
+    char tok[AUTH_TOKEN_HEX], hdr[80];
+    auth_new_token(tok);
+    snprintf(hdr, sizeof hdr, "Bearer %s", tok);
+    unsigned char h[32];
+    auth_token_hash(tok, h);
+    sqlite3_stmt *st = db_stmt(w, Q_TOKEN_INSERT);
+    sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, 1);
+    sqlite3_bind_int64(st, 3, NOW);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    db_done(st);
+    exec("INSERT INTO units(id, contest_id, ukey, name, position) VALUES (2, 1, 'v', 'V', 2)");
+
+    participant_auth got;
+    assert_int_equal(auth_participant(rd, hdr, &got), 0);
+    assert_int_equal(got.id, 1);
+    assert_int_equal(got.unit_id, 1);
+    assert_int_equal(auth_participant(rd, hdr, &got), 0); /* now from the cache */
+
+    exec("UPDATE participants SET unit_id = 2 WHERE id = 1");
+    assert_int_equal(auth_participant(rd, hdr, &got), 0);
+    assert_int_equal(got.unit_id, 2);
+
+    /* what cannot make a token wrong leaves the cache alone */
+    int64_t gen = scalar("SELECT gen FROM auth_gen");
+    exec("UPDATE participants SET disqualified_at = 5, full_name = 'Khác' WHERE id = 1");
+    assert_int_equal(scalar("SELECT gen FROM auth_gen"), gen);
+
+    /* the cache does answer: with the trigger gone, a move goes unseen */
+    exec("DROP TRIGGER auth_gen_p_upd");
+    exec("UPDATE participants SET unit_id = 1 WHERE id = 1");
+    assert_int_equal(auth_participant(rd, hdr, &got), 0);
+    assert_int_equal(got.unit_id, 2);
+
+    exec("DELETE FROM participant_tokens");
+    assert_int_equal(auth_participant(rd, hdr, &got), -1);
+    assert_int_equal(auth_participant(rd, "Bearer 00", &got), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -340,6 +386,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_save_over_a_save, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_starts_make_one_attempt, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bank_switch_between_steps, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_token_cache_sees_every_change, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,7 +4,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <sodium.h>
@@ -236,6 +238,45 @@ static void test_clock(void **state)
     assert_string_equal(s, "08:00 20/11/2026");
 }
 
+/* clock_iso_utc computes the date itself: it must agree with gmtime_r at
+ * the edges (leap days, centuries, before 1970) and at random instants. */
+static void iso_expected(int64_t ms, char *out, size_t n)
+{
+    int64_t sec = ms / 1000, frac = ms % 1000;
+    if (frac < 0) {
+        frac += 1000;
+        sec--;
+    }
+    time_t t = (time_t)sec;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)frac);
+}
+
+static void test_clock_iso_matches_gmtime(void **state)
+{
+    (void)state;
+    static const int64_t edges[] = {0, -1, 1, 86399999, 86400000, 951782400000LL /* 2000-02-29 */,
+                                    951868800000LL, 4107542400000LL /* 2100-03-01 */,
+                                    4107456000000LL, 1709164800000LL /* 2024-02-29 */,
+                                    -86400001LL, 253402300799999LL /* 9999-12-31 */};
+    char got[40], want[64];
+    for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
+        clock_iso_utc(edges[i], got, sizeof got);
+        iso_expected(edges[i], want, sizeof want);
+        assert_string_equal(got, want);
+    }
+    uint64_t x = 88172645463325252ULL;
+    for (int i = 0; i < 200000; i++) {
+        x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+        int64_t ms = (int64_t)(x % 253402300800000ULL) - 62135596800000LL / 2;
+        clock_iso_utc(ms, got, sizeof got);
+        iso_expected(ms, want, sizeof want);
+        assert_string_equal(got, want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -248,6 +289,7 @@ int main(void)
         cmocka_unit_test(test_rank_order),
         cmocka_unit_test(test_phone),
         cmocka_unit_test(test_clock),
+        cmocka_unit_test(test_clock_iso_matches_gmtime),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
