@@ -154,6 +154,12 @@ void h_contest(req *r)
     json_object_set(out, "review", json_object_get(settings, "review"));
     json_object_set(out, "ranking", json_object_get(settings, "ranking"));
     json_object_set(out, "aggregate", json_object_get(settings, "aggregate"));
+    /* who earns a certificate, so that the result page offers it only then
+     * (the signer and the other layout settings stay with the organisers) */
+    json_t *cert = json_object_get(settings, "certificate");
+    json_object_set_new(out, "certificate",
+                        json_pack("{s:O, s:O}", "who", json_object_get(cert, "who"), "min_score",
+                                  json_object_get(cert, "min_score")));
     json_decref(settings);
     json_t *units = json_array();
     st = db_stmt(c, Q_UNITS_OF_CONTEST);

@@ -57,6 +57,12 @@ before(async () => {
   const bin = path.resolve(repo, process.env.CCHC_BIN || 'build/cchc-quiz');
   assert.ok(fs.existsSync(bin), 'server binary not found: ' + bin + ' (build it or set CCHC_BIN)');
   tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cchc-browser-cert-'));
+  // a contest that certifies only from 3 points on, beside the demo one
+  for (const args of [['bank', 'import', '--db', path.join(tmpDir, 'test.db'), path.join(repo, 'question-banks', 'cchc-nghe-an.json')],
+    ['contest', 'load', '--db', path.join(tmpDir, 'test.db'), path.join(repo, 'tests', 'http', 'fixtures', 'cert-min.json')]]) {
+    const r = spawnSync(bin, args, { encoding: 'utf8' });
+    assert.equal(r.status, 0, args.join(' ') + ': ' + r.stderr);
+  }
   const port = await freePort();
   server = spawn(bin, ['serve', '--port', String(port), '--db', path.join(tmpDir, 'test.db'),
     '--demo', '--web', path.join(repo, 'web'), '--access-log', 'off'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -146,6 +152,45 @@ test('finish a quiz, click the download button: the file is a PDF; its QR page s
     }));
     assert.ok(sw <= cw, 'the verification page fits a phone');
     await page.screenshot({ path: path.join(artifacts, '09-verify-page.png'), fullPage: true });
+    assert.deepEqual(errors, [], 'no script errors');
+  } finally {
+    await context.close();
+  }
+});
+
+test('a result below the contest\'s certificate threshold: no download button, the rule instead', { timeout: 60000 }, async () => {
+  const contest = (await api('GET', '/api/contests/cert-min')).json;
+  assert.deepEqual(contest.certificate, { who: 'min_score', min_score: 3 });
+  const phone = '09' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
+  const reg = await api('POST', '/api/contests/cert-min/participants', {
+    body: { full_name: 'Hồ Thị Thấp', unit_id: contest.units[0].id, phone, track: 'cbccvc', consent: true },
+  });
+  assert.equal(reg.status, 201, reg.text);
+  const token = reg.json.token;
+  const a = await api('POST', `/api/rounds/${contest.rounds[0].id}/attempts`, { token, body: {} });
+  assert.equal(a.status, 201, a.text);
+  const sub = await api('POST', `/api/attempts/${a.json.attempt_id}/submit`, { token, body: {} });
+  assert.equal(sub.status, 200, sub.text);
+  assert.equal(sub.json.score, 0);
+  // the server agrees: no certificate for this result
+  assert.equal((await api('GET', `/api/attempts/${a.json.attempt_id}/certificate.pdf`, { token })).status, 403);
+
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, locale: 'vi-VN' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  try {
+    await page.goto(base + '/robots.txt');
+    await page.evaluate(([t, id]) => {
+      localStorage.setItem('cchc.token.cert-min', t);
+      localStorage.setItem('cchc.attempt.' + id, 'cert-min');
+    }, [token, String(a.json.attempt_id)]);
+    await page.goto(base + '/result.html?attempt=' + a.json.attempt_id);
+    const note = page.locator('#cert-note');
+    await note.waitFor({ state: 'visible', timeout: 15000 });
+    assert.match(await note.textContent(), /đạt từ 3 điểm trở lên; bài thi này đạt 0 điểm/);
+    assert.equal(await page.locator('#cert-download').count(), 0, 'no download button');
+    await page.screenshot({ path: path.join(artifacts, '10-result-no-certificate.png'), fullPage: true });
     assert.deepEqual(errors, [], 'no script errors');
   } finally {
     await context.close();

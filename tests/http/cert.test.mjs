@@ -369,6 +369,8 @@ test('a better second attempt replaces the certificate; the old one reads revoke
 });
 
 test('a minimum score: below it no certificate, at it one', async () => {
+  // the contest page tells who earns one (the result page offers it only then)
+  assert.deepEqual((await srv.api('GET', '/api/contests/cert-min')).json.certificate, { who: 'min_score', min_score: 3 });
   const low = await finish('cert-min', MIN_ROUND, { full_name: 'Hồ Thị Thấp' }, wrongAnswer);
   assertError(await srv.api('GET', `/api/attempts/${low.attempt.attempt_id}/certificate.pdf`, { token: low.p.token }),
     403, 'not_eligible');

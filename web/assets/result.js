@@ -42,8 +42,6 @@
       links.insertBefore(el('a', { class: 'btn', href: 'quiz.html?attempt=' + encodeURIComponent(attemptId) }, 'Tiếp tục làm bài'), links.firstChild);
       return;
     }
-    links.appendChild(el('button', { type: 'button', class: 'secondary', id: 'cert-download',
-      onclick: () => downloadCertificate(token) }, 'Tải giấy chứng nhận (PDF)'));
     const r = a.result || {};
     $('#score').textContent = fmtNum(r.score, 2) + '/' + fmtNum(r.max_score, 2);
     $('#score').setAttribute('aria-label', fmtNum(r.score, 2) + ' trên ' + fmtNum(r.max_score, 2) + ' điểm');
@@ -55,13 +53,32 @@
     if (a.prediction_question) meta.appendChild(row('Dự đoán của bạn', a.prediction === null || a.prediction === undefined ? 'chưa trả lời' : fmtNum(a.prediction)));
     if (a.status === 'expired') showMsg($('#msg'), 'Bài thi đã hết giờ và được chấm với các câu trả lời đã lưu.', 'info');
 
-    if (contestId) {
-      api('GET', '/api/contests/' + encodeURIComponent(contestId)).then((c) => {
+    const contest = contestId
+      ? api('GET', '/api/contests/' + encodeURIComponent(contestId)).catch(() => null)
+      : Promise.resolve(null);
+    contest.then((c) => {
+      if (c) {
         const rd = (c.rounds || []).find((x) => String(x.id) === String(a.round_id));
         $('#round-name').textContent = c.title + (rd ? ' — ' + rd.title : '');
-      }).catch(() => {});
-    }
+      }
+      offerCertificate(links, token, c && c.certificate, r);
+    });
     loadReview(token);
+  }
+
+  /* The download button only where the contest gives certificates and this
+   * result can earn one; without the contest's rules (offline), the button,
+   * and the server's answer says why if not. */
+  function offerCertificate(links, token, cert, r) {
+    const who = cert && cert.who;
+    if (who === 'off') return;
+    if (who === 'min_score' && Number(r.score) < Number(cert.min_score)) {
+      showMsg($('#cert-note'), 'Giấy chứng nhận được cấp khi kết quả được tính của bạn trong vòng thi đạt từ ' +
+        fmtNum(cert.min_score) + ' điểm trở lên; bài thi này đạt ' + fmtNum(r.score) + ' điểm.', 'info');
+      return;
+    }
+    links.appendChild(el('button', { type: 'button', class: 'secondary', id: 'cert-download',
+      onclick: () => downloadCertificate(token) }, 'Tải giấy chứng nhận (PDF)'));
   }
 
   /* The certificate needs the Bearer token, so it is fetched and saved as a blob. */
