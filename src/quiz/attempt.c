@@ -766,6 +766,14 @@ done:
     return result;
 }
 
+/* A submit past the deadline and its grace: the attempt is finalised with
+ * the answers saved before the deadline, and the reply says so. */
+static void late_error(app_err *e)
+{
+    APP_ERR(e, 409, "late", NULL,
+            "Đã quá thời gian nộp bài; bài thi được chấm theo các câu trả lời đã lưu");
+}
+
 static void render_submit(buf *out, const attempt_row *a)
 {
     buf_printf(out, "{\"status\":\"%s\",\"score\":%d,\"max_score\":%d,\"correct\":%d,"
@@ -789,16 +797,14 @@ int attempt_submit(db_conn *c, const participant_auth *who, int64_t attempt_id, 
     if (a.status == ATTEMPT_EXPIRED) {
         /* the server finalised it at its deadline: still a late submit */
         render_submit(out, &a);
-        APP_ERR(e, 409, "late", NULL,
-                "Đã quá thời gian nộp bài; bài thi được chấm theo các câu trả lời đã lưu");
+        late_error(e);
         goto done;
     }
     if (now > a.deadline + grace_ms(c, a.contest_id)) {
         if (finalise(c, &a, ATTEMPT_EXPIRED, now, e) != 0)
             goto done;
         render_submit(out, &a);
-        APP_ERR(e, 409, "late", NULL,
-                "Đã quá thời gian nộp bài; bài thi được chấm theo các câu trả lời đã lưu");
+        late_error(e);
         goto done;
     }
     if (merge(c, &a, body, e) < 0)
@@ -827,6 +833,7 @@ struct attempt_plan {
     score_result res; /* submit */
     int counting;     /* submit */
     int changed;      /* save: answers changed */
+    int late;         /* submit: past the deadline's grace, to be finalised as expired */
     int used;         /* start: the participant's attempts in the round */
 };
 
@@ -1067,16 +1074,16 @@ int attempt_submit_prepare(db_conn *c, const participant_auth *who, int64_t atte
     }
     if (p->a.status == ATTEMPT_EXPIRED) {
         render_submit(out, &p->a);
-        APP_ERR(e, 409, "late", NULL,
-                "Đã quá thời gian nộp bài; bài thi được chấm theo các câu trả lời đã lưu");
+        late_error(e);
         goto done;
     }
-    if (p->gen < 0 || load_settings(c, p->a.contest_id, &s) != 0 ||
-        now > p->a.deadline + s.grace_ms || remember_seen(p) != 0) {
-        result = plan_full(p, plan); /* late: the writer finalises it */
+    if (p->gen < 0 || load_settings(c, p->a.contest_id, &s) != 0 || remember_seen(p) != 0) {
+        result = plan_full(p, plan);
         goto done;
     }
-    if (merge(c, &p->a, body, e) < 0)
+    /* late (the deadline crush): scored on the answers saved, the body unread */
+    p->late = now > p->a.deadline + s.grace_ms;
+    if (!p->late && merge(c, &p->a, body, e) < 0)
         goto done;
     if (load_round(c, p->a.round_id, &r) != 0) {
         result = plan_full(p, plan);
@@ -1099,14 +1106,18 @@ int attempt_submit_commit(db_conn *c, attempt_plan *p, const participant_auth *w
                           json_t *body, buf *out, app_err *e)
 {
     if (!p->full && gencache_current(c) == p->gen) {
-        int rc = write_final(c, &p->a, &p->seen, ATTEMPT_SUBMITTED, p->now, &p->res, p->counting,
-                             who->track, who->unit_id);
+        int rc = write_final(c, &p->a, &p->seen, p->late ? ATTEMPT_EXPIRED : ATTEMPT_SUBMITTED,
+                             p->now, &p->res, p->counting, who->track, who->unit_id);
         if (rc < 0) {
             APP_ERR(e, 503, "unavailable", NULL, "Không ghi được kết quả, vui lòng thử lại");
             return -1;
         }
         if (rc == 0) {
             render_submit(out, &p->a);
+            if (p->late) {
+                late_error(e);
+                return -1;
+            }
             return 0;
         }
     }

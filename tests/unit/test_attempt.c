@@ -332,7 +332,50 @@ static void test_bank_switch_between_steps(void **state)
     attempt_plan_free(p);
 }
 
-/* Resolved tokens are cached per thread (auth/tokcache.c); every change
+/* A submit past the deadline and its grace (the deadline crush) is prepared
+ * on a reader too: finalised as expired on the answers saved, the body's
+ * ignored, answered 409 with that result, as the one-step path does. */
+static void test_late_submit_in_two_steps(void **state)
+{
+    (void)state;
+    int64_t id = start();
+    json_t *saved = answers(id, (int[]){0, 1, -1});
+    save(id, saved);
+    char sql[96];
+    snprintf(sql, sizeof sql, "SELECT deadline_at FROM attempts WHERE id = %lld", (long long)id);
+    int64_t late = scalar(sql) + 10000 + 1; /* the contest's grace: the default 10 s */
+    json_t *body = answers(id, (int[]){0, 1, 2});
+    attempt_plan *p = NULL;
+    buf out;
+    buf_init(&out, 0);
+    app_err e;
+    assert_int_equal(attempt_submit_prepare(rd, &who, id, body, late, &p, &out, &e), 1);
+    assert_int_equal(db_begin(w), SQLITE_OK);
+    assert_int_equal(attempt_submit_commit(w, p, &who, body, &out, &e), -1);
+    assert_int_equal(db_commit(w), SQLITE_OK);
+    assert_int_equal(e.status, 409);
+    assert_string_equal(e.code, "late");
+    assert_non_null(strstr(out.data, "\"status\":\"expired\""));
+    assert_non_null(strstr(out.data, "\"score\":2"));
+    assert_int_equal(score_of(id), 22); /* 2 saved answers right, expired */
+    assert_int_equal(scalar("SELECT score FROM results WHERE participant_id = 1"), 2);
+    snprintf(sql, sizeof sql, "SELECT submitted_at = deadline_at FROM attempts WHERE id = %lld",
+             (long long)id);
+    assert_int_equal(scalar(sql), 1);
+    buf_free(&out);
+    attempt_plan_free(p);
+    /* a submit again: still late, answered from a reader */
+    buf_init(&out, 0);
+    p = NULL;
+    assert_int_equal(attempt_submit_prepare(rd, &who, id, body, late + 1, &p, &out, &e), -1);
+    assert_null(p);
+    assert_int_equal(e.status, 409);
+    buf_free(&out);
+    json_decref(body);
+    json_decref(saved);
+}
+
+/* Resolved tokens are cached (auth/tokcache.c); every change
  * that can make one wrong, made through any connection, is seen at once. */
 static void test_token_cache_sees_every_change(void **state)
 {
@@ -386,6 +429,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_save_over_a_save, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_starts_make_one_attempt, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bank_switch_between_steps, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_late_submit_in_two_steps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_token_cache_sees_every_change, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
