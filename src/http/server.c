@@ -287,7 +287,7 @@ static void add_date(struct MHD_Response *resp)
     static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     static _Thread_local time_t last = -1;
-    static _Thread_local char value[32];
+    static _Thread_local char value[64];
     time_t t = time(NULL);
     if (t != last) {
         struct tm tm;
