@@ -393,7 +393,7 @@ static void serve_usage(FILE *f)
             "  --banks DIR         banks for --demo (default question-banks/)\n"
             "  --demo-contest F    contest file for --demo (default scripts/demo/contest.json)\n"
             "  --demo-plan F       plan file for --demo (default plans/ke-hoach-52-2017.json)\n"
-            "  --threads N         HTTP worker threads (default: number of CPUs)\n"
+            "  --threads N         HTTP worker threads (default: number of CPUs, at least 2)\n"
             "  --base-url URL      public base URL for links and QR codes\n"
             "  --trusted-proxy IP  believe X-Forwarded-For only from this peer\n"
             "  --per-ip-limit N    concurrent connections per address (default 0: no cap)\n"
