@@ -336,3 +336,50 @@ test('the leaderboard shows name and unit, never the phone number', { timeout: 6
     await context.close();
   }
 });
+
+test('the leaderboard follows new results by itself, without reloading', { timeout: 60000 }, async () => {
+  const call = async (method, p, { token, body } = {}) => {
+    const headers = {};
+    if (token) headers.Authorization = 'Bearer ' + token;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const r = await fetch(base + p, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await r.text();
+    return { status: r.status, json: text ? JSON.parse(text) : null, text };
+  };
+  const contest = (await call('GET', '/api/contests/' + CONTEST)).json;
+  const round = contest.rounds.find((r) => r.status === 'open');
+  const { context, page, errors } = await phonePage();
+  try {
+    await page.goto(base + '/leaderboard.html?contest=' + CONTEST + '&round=' + round.id);
+    await page.waitForSelector('#round-board');
+    await page.waitForFunction(() => /Tự động cập nhật/.test(document.querySelector('#live-status').textContent),
+      null, { timeout: 15000 });
+    const LATE = 'Phan Văn Trực Tiếp';
+    assert.ok(!(await page.innerText('#panel-round')).includes(LATE));
+    const phone = '09' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
+    const reg = await call('POST', `/api/contests/${CONTEST}/participants`, {
+      body: { full_name: LATE, unit_id: contest.units[0].id, phone, track: 'cbccvc', consent: true },
+    });
+    assert.equal(reg.status, 201, reg.text);
+    const a = await call('POST', `/api/rounds/${round.id}/attempts`, { token: reg.json.token, body: {} });
+    assert.equal(a.status, 201, a.text);
+    const sub = await call('POST', `/api/attempts/${a.json.attempt_id}/submit`, { token: reg.json.token, body: {} });
+    assert.equal(sub.status, 200, sub.text);
+    // no click, no reload: the server's event brings the new row
+    await page.waitForFunction((name) => document.querySelector('#round-board').textContent.includes(name),
+      LATE, { timeout: 15000 });
+    // in Vietnam's time, whatever the phone's zone (this one is UTC)
+    const shown = /Cập nhật lúc (\d{2}):(\d{2}):(\d{2})/.exec(await page.innerText('#live-time'));
+    assert.ok(shown, 'the time of the last update');
+    const vnHour = (new Date().getUTCHours() + 7) % 24;
+    assert.ok([vnHour, (vnHour + 23) % 24].includes(Number(shown[1])), `hour ${shown[1]}, Vietnam's is ${vnHour}`);
+    await shot(page, '11-leaderboard-live.png');
+    // the unit table has no stream: leaving for it closes the connection
+    await page.click('#tab-units');
+    await page.waitForSelector('#units-board table');
+    assert.equal(await page.innerText('#live-status'), '');
+    assert.deepEqual(errors, [], 'no JavaScript errors');
+  } finally {
+    await context.close();
+  }
+});

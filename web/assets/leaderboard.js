@@ -120,7 +120,7 @@
   function reloadCurrent() {
     if (tab === 'round') loadRound(true);
     else if (tab === 'contest') loadContest(true);
-    else loadUnits();
+    else { stopLive(); loadUnits(); }
   }
 
   function query(offset) {
@@ -156,6 +156,12 @@
     b.entries = b.entries.concat(data.entries || []);
     b.total = data.total || b.entries.length;
     b.offset = b.entries.length;
+    roundNote(data);
+    renderBoard(box, b, 'round', () => loadRound(false));
+    if (reset) goLive('round');
+  }
+
+  function roundNote(data) {
     const note = clear($('#round-note'));
     if (data.official) {
       note.appendChild(el('p', { class: 'msg ok', id: 'official-note' }, 'Kết quả chính thức do Ban Giám khảo công bố lúc ' + C.fmtTime(data.published_at) + '.'));
@@ -172,7 +178,6 @@
     }
     const rk = rankingText(data.ranking);
     if (rk) note.appendChild(el('p', { class: 'small muted' }, rk));
-    renderBoard(box, b, 'round', () => loadRound(false));
   }
 
   /* ---------- contest-wide board ---------- */
@@ -192,6 +197,12 @@
     b.entries = b.entries.concat(data.entries || []);
     b.total = data.total || b.entries.length;
     b.offset = b.entries.length;
+    contestNote(data);
+    renderBoard(box, b, 'contest', () => loadContest(false));
+    if (reset) goLive('contest');
+  }
+
+  function contestNote(data) {
     const note = clear($('#contest-note'));
     if (data.aggregate === 'sum') note.appendChild(el('p', { class: 'small muted' }, 'Điểm xếp hạng là tổng điểm các vòng thi.'));
     else if (data.aggregate === 'best') note.appendChild(el('p', { class: 'small muted' }, 'Điểm xếp hạng là điểm cao nhất trong các vòng thi.'));
@@ -200,7 +211,73 @@
     else if (data.provisional) note.appendChild(el('p', { class: 'msg info' }, 'Kết quả tạm thời: cuộc thi đang diễn ra.'));
     const rk = rankingText(data.ranking);
     if (rk) note.appendChild(el('p', { class: 'small muted' }, rk));
-    renderBoard(box, b, 'contest', () => loadContest(false));
+  }
+
+  /* ---------- live updates (server-sent events) ----------
+   * The board shown (its first page) follows the server's stream of the
+   * same board: an event about a second after each change, none while the
+   * board is frozen. A viewer who has loaded more than the first page keeps
+   * what they see until they press "Làm mới". */
+
+  const live = { es: null, url: '' };
+  const LIVE_TIME = new Intl.DateTimeFormat('vi-VN', { timeZone: C.TZ, hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+  function streamUrl(kind) {
+    const q = selectedTrack() ? '?track=' + encodeURIComponent(selectedTrack()) : '';
+    if (kind === 'round') return '/api/rounds/' + encodeURIComponent(selectedRound()) + '/leaderboard/stream' + q;
+    return '/api/contests/' + encodeURIComponent(contestId) + '/leaderboard/stream' + q;
+  }
+
+  function liveStatus(text, kind) {
+    const s = $('#live-status');
+    s.textContent = text;
+    s.className = 'small ' + (kind || 'muted');
+  }
+
+  function stopLive() {
+    if (live.es) live.es.close();
+    live.es = null;
+    live.url = '';
+    liveStatus('');
+    $('#live-time').textContent = '';
+  }
+
+  function goLive(kind) {
+    if (typeof EventSource === 'undefined' || (kind === 'round' && !selectedRound())) { stopLive(); return; }
+    const url = streamUrl(kind);
+    if (live.url === url && live.es && live.es.readyState !== EventSource.CLOSED) return;
+    stopLive();
+    live.url = url;
+    const es = new EventSource(url);
+    live.es = es;
+    es.addEventListener('open', () => liveStatus('● Tự động cập nhật', 'live-on'));
+    es.addEventListener('error', () => {
+      if (live.es !== es) return;
+      // the browser retries a dropped stream by itself, not a refused one (server busy)
+      if (es.readyState === EventSource.CLOSED) liveStatus('Không tự động cập nhật được; bấm "Làm mới" để xem kết quả mới.', 'muted');
+      else liveStatus('Mất kết nối, đang thử kết nối lại…', 'muted');
+    });
+    es.addEventListener('board', (ev) => {
+      if (live.es !== es || tab !== kind) return;
+      let data;
+      try { data = JSON.parse(ev.data).board; } catch (e) { return; }
+      if (!data) return;
+      const b = boards[kind];
+      if (b.entries.length > PAGE) return; // reading further down: left as loaded
+      b.entries = data.entries || [];
+      b.total = data.total !== undefined && data.total !== null ? data.total : b.entries.length;
+      b.offset = b.entries.length;
+      const box = $('#' + kind + '-board');
+      box.setAttribute('aria-live', 'off'); // a table read aloud each second helps no one
+      if (kind === 'round') {
+        roundNote(data);
+        renderBoard(box, b, 'round', () => loadRound(false));
+      } else {
+        contestNote(data);
+        renderBoard(box, b, 'contest', () => loadContest(false));
+      }
+      $('#live-time').textContent = 'Cập nhật lúc ' + LIVE_TIME.format(new Date());
+    });
   }
 
   function renderBoard(box, b, kind, more) {
