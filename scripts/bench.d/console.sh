@@ -45,6 +45,16 @@ if [[ $PARTS == *reads* ]]; then
   echo "    $ATTEMPTS attempts, database $(du -m "$DB" | cut -f1) MiB"
 fi
 
+if [[ $PARTS == *submits* ]]; then
+  # before the server starts: a seeder writing beside it holds the write lock
+  # and the server's writer waits ("database is locked" in its log)
+  OPEN_N=$((PER_RUN * REPS * 2))
+  echo "==> seeding $OPEN_N open attempts for the submit runs (cchc-quiz bench-people)"
+  "$BIN" bench-people --db "$DB" --contest bench --round r1 --n "$OPEN_N" --first 50000000 \
+    --out "$WORK/open.txt"
+  split -l "$PER_RUN" -d -a 3 "$WORK/open.txt" "$WORK/open."
+fi
+
 "$BIN" serve --port "$PORT" --db "$DB" --web "$ROOT/web" --no-rate-limit --access-log off \
   --log-level warn --threads $THREADS --conn-limit 30000 --timeout 120 &
 SERVER=$!
@@ -65,11 +75,6 @@ fi
 
 ROUND=$(curl -sf "$URL/api/contests/bench" | grep -o '"id":[0-9][0-9]*' | head -1 | cut -d: -f2)
 export BENCH_ROUND=$ROUND BENCH_CONTEST=bench
-OPEN_N=$((PER_RUN * REPS * 2))
-echo "==> seeding $OPEN_N open attempts for the submit runs (cchc-quiz bench-people)"
-"$BIN" bench-people --db "$DB" --contest bench --round r1 --n "$OPEN_N" --first 50000000 \
-  --out "$WORK/open.txt"
-split -l "$PER_RUN" -d -a 3 "$WORK/open.txt" "$WORK/open."
 slice=0
 : > "$WORK/submits"
 submit_run() { # LABEL: one wrk run of first submits on the next unused slice
