@@ -690,6 +690,11 @@ int server_run(const server_config *cfg)
      * under 100/s). A pool of two on one CPU costs nothing; always a pool. */
     if (threads < 2)
         threads = 2;
+    if (cfg->per_ip_limit && cfg->trusted_proxy)
+        log_warn("--per-ip-limit %u counts the connections of the proxy %s as one address: "
+                 "all clients together get %u; cap each client at the proxy instead "
+                 "(nginx limit_conn, scripts/deploy/nginx.conf)",
+                 cfg->per_ip_limit, cfg->trusted_proxy, cfg->per_ip_limit);
     struct sockaddr_in sin;
     memset(&sin, 0, sizeof sin);
     sin.sin_family = AF_INET;
