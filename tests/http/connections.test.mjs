@@ -1,3 +1,6 @@
+// Connections: many keep-alive ones at once on a small server, and the
+// per-address cap behind a proxy.
+//
 // Many keep-alive connections at once on a small server. libmicrohttpd's
 // single internal thread (what a pool of one is) stopped answering API
 // requests when exactly 256 keep-alive connections were busy: wrk's first
@@ -29,3 +32,14 @@ for (const n of [250, 256, 260]) {
     assert.ok(!/Non-2xx/.test(out.stdout), out.stdout);
   });
 }
+
+// Behind a proxy every connection comes from it: a per-address cap would cap
+// all clients together. The server says so at start-up.
+test('--per-ip-limit with --trusted-proxy: a warning that it caps all clients together', async () => {
+  const proxied = await startServer({ args: ['--per-ip-limit', '8', '--trusted-proxy', '127.0.0.1', '--log-level', 'info'] });
+  try {
+    assert.match(proxied.stderr(), /--per-ip-limit 8 counts the connections of the proxy 127\.0\.0\.1 as one address/);
+  } finally {
+    await proxied.stop();
+  }
+});
