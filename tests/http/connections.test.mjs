@@ -19,16 +19,16 @@ const srv = await startServer({ args: ['--threads', '1'] });
 const hasWrk = spawnSync('wrk', ['--version'], { encoding: 'utf8' }).error === undefined;
 
 for (const n of [250, 256, 260]) {
-  test(`${n} busy keep-alive connections for 2 s: the server keeps answering`, { timeout: 60000 }, () => {
+  test(`${n} busy keep-alive connections for 1 s: the server keeps answering`, { timeout: 60000 }, () => {
     assert.ok(hasWrk, 'wrk is not installed (scripts/test installs it)');
-    const out = spawnSync('wrk', ['-t1', `-c${n}`, '-d2s', '--timeout', '5s', `${srv.base}/healthz`],
+    const out = spawnSync('wrk', ['-t1', `-c${n}`, '-d1s', '--timeout', '5s', `${srv.base}/healthz`],
       { encoding: 'utf8', timeout: 30000 });
     assert.equal(out.status, 0, out.stderr);
     const m = /(\d+) requests in/.exec(out.stdout);
     assert.ok(m, out.stdout);
     const done = Number(m[1]);
-    // a stalled server answers each connection once; a working one, thousands of times over
-    assert.ok(done > n * 20, `${done} requests answered on ${n} connections in 2 s:\n${out.stdout}`);
+    // a stalled server answers each connection about once; a working one, hundreds of times
+    assert.ok(done > n * 20, `${done} requests answered on ${n} connections in 1 s:\n${out.stdout}`);
     assert.ok(!/Non-2xx/.test(out.stdout), out.stdout);
   });
 }
