@@ -24,6 +24,7 @@
 #include "quiz/attempt.h"
 #include "quiz/gencache.h"
 #include "quiz/items.h"
+#include "testdb.h"
 
 static const char BANK[] =
     "{\"format\":\"cchc-bank/1\",\"id\":\"b\",\"title\":\"T\",\"version\":1,"
@@ -48,30 +49,11 @@ static db_conn *w, *rd; /* the writer's connection and a reader's */
 static participant_auth who = {1, 1, 1, 1};
 static const int64_t NOW = 4000000000000LL;
 
-static void exec(const char *sql)
-{
-    char *msg = NULL;
-    if (sqlite3_exec(db_handle(w), sql, NULL, NULL, &msg) != SQLITE_OK)
-        fail_msg("%s: %s", sql, msg ? msg : "?");
-}
+static void exec(const char *sql) { tdb_exec(w, sql); }
 
-static int64_t scalar(const char *sql)
-{
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db_handle(w), sql, -1, &st, NULL), SQLITE_OK);
-    int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-    sqlite3_finalize(st);
-    return v;
-}
+static int64_t scalar(const char *sql) { return tdb_scalar(w, sql); }
 
-static char *text(const char *sql)
-{
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db_handle(w), sql, -1, &st, NULL), SQLITE_OK);
-    char *v = sqlite3_step(st) == SQLITE_ROW ? strdup(db_col_text(st, 0)) : NULL;
-    sqlite3_finalize(st);
-    return v;
-}
+static char *text(const char *sql) { return tdb_text(w, sql); }
 
 static int setup(void **state)
 {

@@ -18,6 +18,7 @@
 #include "contest/contest.h"
 #include "db/db.h"
 #include "quiz/regrade.h"
+#include "testdb.h"
 
 static const char BANK[] =
     "{\"format\":\"cchc-bank/1\",\"id\":\"b\",\"title\":\"T\",\"version\":1,"
@@ -52,21 +53,9 @@ static const char CONTEST[] =
 static db_conn *c;
 static int64_t q[4];
 
-static void exec(const char *sql)
-{
-    char *msg = NULL;
-    if (sqlite3_exec(db_handle(c), sql, NULL, NULL, &msg) != SQLITE_OK)
-        fail_msg("%s: %s", sql, msg ? msg : "?");
-}
+static void exec(const char *sql) { tdb_exec(c, sql); }
 
-static int64_t scalar(const char *sql)
-{
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db_handle(c), sql, -1, &st, NULL), SQLITE_OK);
-    int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-    sqlite3_finalize(st);
-    return v;
-}
+static int64_t scalar(const char *sql) { return tdb_scalar(c, sql); }
 
 static void store(const char *text)
 {
